@@ -1,0 +1,59 @@
+# Developer and operator tasks. The quick start is `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+SHARED ?= $(abspath ../shared)
+SAMPLE ?= 2000
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run serve setup install migrate import-sample index test lint format bench loadtest clean
+
+# The venv is rebuilt only when requirements.txt changes.
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(MANAGE) migrate --noinput -v1
+
+# Both seed pages and a fixed sample of the corpus (about $(SAMPLE) articles, the same ones every time).
+import-sample: migrate
+	-$(MANAGE) import_articles $(SHARED)/seeds/000_14c593dc8bf47eef.txt $(SHARED)/seeds/004_eb6746986b947118.txt
+	$(MANAGE) import_articles --sample $(SAMPLE) $(SHARED)/data/saudinewsnet
+
+index: install
+	$(MANAGE) rebuild_index --noinput
+
+setup: import-sample index
+	$(MANAGE) collectstatic --noinput -v0
+
+serve: install
+	$(VENV)/bin/gunicorn -c newsarchive/gunicorn.conf.py --bind $(HOST):$(PORT) newsarchive.wsgi
+
+run: setup serve
+
+test: install
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	$(PY) -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ArticlesConfig(AppConfig):
+    name = "articles"
+    verbose_name = "الأرشيف"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Signal handlers: roles after migrate, search index updates after commit.
+        from articles import signals  # noqa: F401

@@ -1,0 +1,336 @@
+"""The archive's content model.
+
+An article page of the seed (``shared/seeds/000_*.txt``) maps onto these models block by block:
+section name -> ``Section``; title, "city - author" line -> ``Article.dateline`` / ``byline``;
+body lines -> ``Paragraph`` rows (crossheads keep ``kind=crosshead``); "مقالات مرتبطة" ->
+``RelatedLink`` rows; "التغطية الإخبارية" -> ``Brief`` rows; "إقرأ المزيد في" is not stored: it is
+the latest other published articles of the same section.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+_TITLE_KEY_DROP = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u0640\W_]+")
+
+
+def title_key(title: str) -> str:
+    """A matching key for titles: what differs only by harakat, tatweel, punctuation or spaces is equal.
+
+    Used to link a related-article title to the article once it arrives in the archive.
+    """
+    text = unicodedata.normalize("NFKC", title or "")
+    return _TITLE_KEY_DROP.sub("", text).casefold()[:255]
+
+
+class Publication(models.Model):
+    name = models.CharField("الاسم", max_length=200, unique=True)
+    slug = models.SlugField("المعرّف في الروابط", max_length=200, unique=True, allow_unicode=True)
+    source_key = models.CharField(
+        "معرّف المصدر",
+        max_length=50,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="المعرّف في بيانات الاستيراد، مثل alriyadh. يُترك فارغًا للمصادر المُدخلة يدويًا.",
+    )
+    website = models.URLField("الموقع", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "مصدر"
+        verbose_name_plural = "المصادر"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:publication_detail", kwargs={"slug": self.slug})
+
+
+class Section(models.Model):
+    name = models.CharField("الاسم", max_length=200, unique=True)
+    slug = models.SlugField("المعرّف في الروابط", max_length=200, unique=True, allow_unicode=True)
+    position = models.PositiveSmallIntegerField("الترتيب", default=100)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "قسم"
+        verbose_name_plural = "الأقسام"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:section_detail", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    """The only definition of "visible" used by views, feeds, sitemaps and the search index."""
+
+    def published(self) -> ArticleQuerySet:
+        return self.filter(
+            status=Article.Status.PUBLISHED,
+            published_at__isnull=False,
+            published_at__lte=timezone.now(),
+        )
+
+    def in_section(self, section: Section) -> ArticleQuerySet:
+        return self.filter(section=section)
+
+    def latest_first(self) -> ArticleQuerySet:
+        return self.order_by("-published_at", "-pk")
+
+    def for_listing(self) -> ArticleQuerySet:
+        """What an article card shows, in one query."""
+        return self.select_related("section", "publication")
+
+    def for_detail(self) -> ArticleQuerySet:
+        """What a full article page (or the index, or the export) reads, in three queries."""
+        return self.select_related("section", "publication").prefetch_related(
+            "paragraphs",
+            Prefetch(
+                "related_links",
+                queryset=RelatedLink.objects.select_related("target__section"),
+            ),
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "مسودة"
+        PUBLISHED = "published", "منشور"
+
+    title = models.CharField("العنوان", max_length=500)
+    section = models.ForeignKey(
+        Section, verbose_name="القسم", on_delete=models.PROTECT, related_name="articles", null=True, blank=True
+    )
+    publication = models.ForeignKey(
+        Publication,
+        verbose_name="المصدر",
+        on_delete=models.PROTECT,
+        related_name="articles",
+        null=True,
+        blank=True,
+    )
+    dateline = models.CharField("مكان الخبر", max_length=200, blank=True, help_text="المدينة في رأس الخبر، مثل: دمشق")
+    byline = models.CharField("الكاتب", max_length=300, blank=True)
+    published_at = models.DateTimeField("تاريخ النشر", null=True, blank=True, db_index=True)
+    updated_at = models.DateTimeField("تاريخ التحديث", null=True, blank=True)
+    lead = models.TextField("الملخص", blank=True)
+    source_url = models.URLField("رابط المصدر", max_length=1000, unique=True, null=True, blank=True)
+    content_hash = models.CharField(
+        "بصمة المحتوى",
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="تمنع تكرار المقالات المستوردة التي ليس لها رابط مصدر.",
+    )
+    title_key = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    status = models.CharField(
+        "الحالة",
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="لا يظهر للقراء إلا المنشور الذي حلّ تاريخ نشره.",
+    )
+    needs_review = models.BooleanField(
+        "يحتاج إلى مراجعة", default=False, help_text="استُورد ناقصًا (بلا عنوان أو قسم أو تاريخ)."
+    )
+    created = models.DateTimeField("أُنشئ", auto_now_add=True)
+    modified = models.DateTimeField("عُدّل", auto_now=True, db_index=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = "مقال"
+        verbose_name_plural = "المقالات"
+        indexes = [
+            # Home, section, publication and date pages: published articles, newest first.
+            models.Index(fields=["status", "published_at"], name="article_status_pub"),
+            models.Index(fields=["section", "status", "published_at"], name="article_section_pub"),
+            models.Index(fields=["publication", "status", "published_at"], name="article_publication_pub"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.title_key = title_key(self.title)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        # Drafts have no date yet: their permanent short URL redirects once they are published.
+        if self.published_at is None:
+            return reverse("articles:article_short", kwargs={"pk": self.pk})
+        local = timezone.localtime(self.published_at)
+        return reverse(
+            "articles:article_detail",
+            kwargs={"year": local.year, "month": local.month, "day": local.day, "pk": self.pk},
+        )
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def body_text(self) -> str:
+        """The body as plain text, one paragraph or crosshead a line (uses prefetched paragraphs)."""
+        return "\n".join(p.text for p in self.paragraphs.all())
+
+
+class Paragraph(models.Model):
+    class Kind(models.TextChoices):
+        PARAGRAPH = "p", "فقرة"
+        CROSSHEAD = "h", "عنوان فرعي"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="paragraphs")
+    position = models.PositiveIntegerField("الترتيب", default=0)
+    kind = models.CharField("النوع", max_length=1, choices=Kind.choices, default=Kind.PARAGRAPH)
+    text = models.TextField("النص")
+
+    class Meta:
+        ordering = ["article", "position", "pk"]
+        verbose_name = "فقرة"
+        verbose_name_plural = "فقرات النص"
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def is_crosshead(self) -> bool:
+        return self.kind == self.Kind.CROSSHEAD
+
+
+class RelatedLinkQuerySet(models.QuerySet):
+    def link_pending(self, article: Article) -> int:
+        """Point still-unlinked related titles at ``article`` now that it is in the archive."""
+        if not article.title_key:
+            return 0
+        return (
+            self.filter(target__isnull=True, title_key=article.title_key).exclude(source=article).update(target=article)
+        )
+
+
+class RelatedLink(models.Model):
+    """One entry of an article's ordered "مقالات مرتبطة" list.
+
+    The title is always kept; ``target`` is filled once an article with that title is in the archive.
+    """
+
+    source = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    position = models.PositiveIntegerField("الترتيب", default=0)
+    title = models.CharField("العنوان", max_length=500)
+    title_key = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    target = models.ForeignKey(
+        Article,
+        verbose_name="المقال",
+        on_delete=models.SET_NULL,
+        related_name="related_from",
+        null=True,
+        blank=True,
+    )
+
+    objects = RelatedLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source", "position", "pk"]
+        verbose_name = "مقال مرتبط"
+        verbose_name_plural = "مقالات مرتبطة"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if self.target_id and not self.title:
+            self.title = self.target.title
+        self.title_key = title_key(self.title)
+        super().save(*args, **kwargs)
+
+
+class BriefQuerySet(models.QuerySet):
+    def live(self) -> BriefQuerySet:
+        return self.filter(is_active=True, published_at__lte=timezone.now()).order_by("-published_at", "-pk")
+
+
+class Brief(models.Model):
+    """A line of the "التغطية الإخبارية" ticker, such as "لبنان| بدء جلسة مجلس الوزراء"."""
+
+    region = models.CharField("المنطقة", max_length=100, blank=True, help_text="مثل: لبنان")
+    text = models.CharField("الخبر", max_length=500)
+    published_at = models.DateTimeField("الوقت", default=timezone.now, db_index=True)
+    publication = models.ForeignKey(
+        Publication, verbose_name="المصدر", on_delete=models.SET_NULL, null=True, blank=True, related_name="briefs"
+    )
+    is_active = models.BooleanField("ظاهر", default=True)
+
+    objects = BriefQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = "خبر عاجل"
+        verbose_name_plural = "التغطية الإخبارية"
+        constraints = [
+            models.UniqueConstraint(fields=["region", "text"], name="brief_unique_region_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region}| {self.text}" if self.region else self.text
+
+
+class VariantSet(models.Model):
+    """Spellings that readers use for the same word, mostly foreign names (أستانا = أستانة = آستانة).
+
+    Editors manage these in the admin; search folds every member to the first spelling at index and
+    query time (articles/search/variants.py), so any of them finds all of them.
+    """
+
+    canonical = models.CharField("الصيغة المعتمدة", max_length=100, unique=True)
+    variants = models.TextField(
+        "الصيغ الأخرى", help_text="صيغة في كل سطر، مثل: أستانة ثم آستانة. الهمزات والتشكيل لا تهم."
+    )
+    note = models.CharField("ملاحظة", max_length=200, blank=True)
+    is_active = models.BooleanField("مفعّلة", default=True)
+    modified = models.DateTimeField("عُدّلت", auto_now=True)
+
+    class Meta:
+        ordering = ["canonical"]
+        verbose_name = "مجموعة صيغ إملائية"
+        verbose_name_plural = "الصيغ الإملائية"
+
+    def __str__(self) -> str:
+        return self.canonical
+
+    @property
+    def spellings(self) -> list[str]:
+        """All spellings of the set, the canonical one first, without blanks or repeats."""
+        seen: list[str] = []
+        for item in [self.canonical, *re.split(r"[\n,،=]+", self.variants)]:
+            item = item.strip()
+            if item and item not in seen:
+                seen.append(item)
+        return seen

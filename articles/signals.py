@@ -1,0 +1,1 @@
+"""Signal wiring for the app (roles; search index updates live in articles/search/signals.py)."""

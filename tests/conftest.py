@@ -1,0 +1,25 @@
+"""Fixtures shared by every test package."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+SHARED = Path(settings.SHARED_DIR)
+SEEDS = SHARED / "seeds"
+CORPUS = SHARED / "data" / "saudinewsnet"
+
+
+@pytest.fixture
+def seed_main() -> Path:
+    return SEEDS / "000_14c593dc8bf47eef.txt"
+
+
+@pytest.fixture
+def seed_body_only() -> Path:
+    return SEEDS / "004_eb6746986b947118.txt"
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    return CORPUS

@@ -1,0 +1,92 @@
+"""Brute-force throttling of the admin login (issue 3).
+
+After ``ADMIN_LOGIN_MAX_FAILURES`` (5) failed logins for one username from one IP address, every
+further attempt for that pair is refused, even with the right password, until
+``ADMIN_LOGIN_LOCKOUT_SECONDS`` (15 minutes) have passed since the last failure. Refused attempts
+do not check the password and do not extend the lockout. A successful login clears the count.
+
+The counter lives in Django's default cache. With several gunicorn workers that cache must be shared
+(file, database, memcached or redis): a per-process LocMemCache gives each worker its own count.
+Behind a reverse proxy REMOTE_ADDR is the proxy, so the limit becomes per username.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
+
+LOCKED_MESSAGE = "تجاوزت عدد محاولات الدخول المسموح بها لهذا الحساب. حاول مرة أخرى بعد ربع ساعة."
+
+
+def max_failures() -> int:
+    return getattr(settings, "ADMIN_LOGIN_MAX_FAILURES", 5)
+
+
+def lockout_seconds() -> int:
+    return getattr(settings, "ADMIN_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+
+
+def client_ip(request: HttpRequest | None) -> str:
+    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+
+
+def _key(username: str, ip: str) -> str:
+    # Hashed: usernames may hold characters that memcached keys do not allow.
+    digest = hashlib.sha256(f"{username.casefold()}\n{ip}".encode()).hexdigest()
+    return f"admin-login-failures:{digest}"
+
+
+def is_locked(username: str, ip: str) -> bool:
+    return cache.get(_key(username, ip), 0) >= max_failures()
+
+
+def record_failure(username: str, ip: str) -> int:
+    """Count one failed login and return the count within the current window."""
+    key, window = _key(username, ip), lockout_seconds()
+    if cache.add(key, 1, window):
+        return 1
+    try:
+        failures = cache.incr(key)  # atomic on locmem, memcached and redis
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, window)
+        return 1
+    # Some backends reset the timeout on incr(); restart the window from this failure everywhere.
+    cache.touch(key, window)
+    if failures == max_failures():
+        logger.warning(
+            "Admin login locked for %ss after %d failures: username=%r ip=%s", window, failures, username, ip
+        )
+    return failures
+
+
+def reset(username: str, ip: str) -> None:
+    cache.delete(_key(username, ip))
+
+
+class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin login form, refusing a username+IP pair that failed too often (``admin.site.login_form``)."""
+
+    error_messages = {**AdminAuthenticationForm.error_messages, "throttled": LOCKED_MESSAGE}
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        ip = client_ip(self.request)
+        if username and is_locked(username, ip):
+            logger.warning("Admin login refused during lockout: username=%r ip=%s", username, ip)
+            raise ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            cleaned_data = super().clean()
+        except ValidationError:
+            if username:
+                record_failure(username, ip)
+            raise
+        reset(username, ip)
+        return cleaned_data

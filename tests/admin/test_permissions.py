@@ -1,0 +1,121 @@
+"""Roles and access: the editors group, what an editor may do, anonymous users, CSRF."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Article, Section
+from articles.signals import EDITORS_GROUP
+from tests.factories import make_article, make_section
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED_EDITOR_PERMISSIONS = {
+    ("articles", "add_article"),
+    ("articles", "change_article"),
+    ("articles", "view_article"),
+    ("articles", "add_paragraph"),
+    ("articles", "change_paragraph"),
+    ("articles", "view_paragraph"),
+    ("articles", "add_relatedlink"),
+    ("articles", "change_relatedlink"),
+    ("articles", "view_relatedlink"),
+    ("articles", "add_brief"),
+    ("articles", "change_brief"),
+    ("articles", "view_brief"),
+    ("articles", "add_variantset"),
+    ("articles", "change_variantset"),
+    ("articles", "view_variantset"),
+    ("articles", "view_section"),
+    ("articles", "view_publication"),
+}
+
+
+def group_permissions() -> set[tuple[str, str]]:
+    group = Group.objects.get(name="محررون")
+    return set(group.permissions.values_list("content_type__app_label", "codename"))
+
+
+def test_editors_group_exists_after_migrate_with_exact_permissions():
+    assert EDITORS_GROUP == "محررون"
+    assert group_permissions() == EXPECTED_EDITOR_PERMISSIONS
+
+
+def test_migrate_again_is_idempotent_and_resets_hand_edits():
+    group = Group.objects.get(name=EDITORS_GROUP)
+    group.permissions.add(
+        Permission.objects.get(codename="delete_article"), Permission.objects.get(codename="add_user")
+    )
+    call_command("migrate", verbosity=0, interactive=False)
+    assert Group.objects.filter(name=EDITORS_GROUP).count() == 1
+    assert group_permissions() == EXPECTED_EDITOR_PERMISSIONS
+
+
+def test_editor_can_add_and_change(editor_client):
+    article = make_article(title="خبر للتحرير")
+    assert editor_client.get(reverse("admin:articles_article_add")).status_code == 200
+    assert editor_client.get(reverse("admin:articles_article_change", args=[article.pk])).status_code == 200
+    section = make_section()
+    response = editor_client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "title": "خبر أضافه محرر",
+            "status": "draft",
+            "section": str(section.pk),
+            "paragraphs-TOTAL_FORMS": "0",
+            "paragraphs-INITIAL_FORMS": "0",
+            "related_links-TOTAL_FORMS": "0",
+            "related_links-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    assert Article.objects.get(title="خبر أضافه محرر").section == section
+
+
+def test_editor_cannot_delete(editor_client):
+    article = make_article()
+    response = editor_client.get(reverse("admin:articles_article_delete", args=[article.pk]))
+    assert response.status_code == 403
+    response = editor_client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert Article.objects.filter(pk=article.pk).exists()
+    changelist = editor_client.get(reverse("admin:articles_article_changelist"))
+    assert set(changelist.context["action_form"].fields["action"].choices) == {
+        ("", "---------"),
+        ("publish", "نشر المقالات المحددة"),
+        ("unpublish", "إعادة المقالات المحددة إلى المسودات"),
+    }
+
+
+def test_editor_sees_sections_read_only(editor_client):
+    section = make_section(name="محليات")
+    assert editor_client.get(reverse("admin:articles_section_change", args=[section.pk])).status_code == 200
+    assert editor_client.get(reverse("admin:articles_section_add")).status_code == 403
+
+
+def test_editor_cannot_see_users(editor_client):
+    assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    assert editor_client.get(reverse("admin:auth_group_changelist")).status_code == 403
+    index = editor_client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:auth_user_changelist") not in index
+    assert reverse("admin:articles_article_changelist") in index
+
+
+def test_anonymous_is_redirected_to_login(client):
+    url = reverse("admin:articles_article_changelist")
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+
+
+def test_csrf_is_enforced(superuser):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:articles_section_add"), {"name": "قسم بلا رمز", "slug": "بلا-رمز", "position": "1"}
+    )
+    assert response.status_code == 403
+    assert b"CSRF" in response.content
+    assert not Section.objects.filter(name="قسم بلا رمز").exists()

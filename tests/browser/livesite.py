@@ -1,0 +1,225 @@
+"""A throwaway site on disk served by the real gunicorn, for browser, fault and load tests.
+
+Everything runs in subprocesses with the *real* settings module (``newsarchive.settings``) and a
+temporary ``NEWSARCHIVE_DATA_DIR``, so the site under test is configured exactly as in production
+(DEBUG off, WhiteNoise over collected static files, SQLite in WAL mode, the Whoosh index on disk),
+not as the in-process ``tests.settings``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+PYTHON = REPO / ".venv" / "bin" / "python"
+GUNICORN = REPO / ".venv" / "bin" / "gunicorn"
+SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED_DIR", REPO.parent / "shared")).resolve()
+SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
+CORPUS = SHARED / "data" / "saudinewsnet"
+OUTPUT = REPO / "test-output"
+
+EDITOR = ("editor", "editor-pass-93xk")
+ADMIN = ("admin", "admin-pass-93xk")
+RELATED_TITLE = 'الدول الضامنة لـ"عملية أستانا": ملتزمون بسيادة سوريا والقضاء على الإرهاب'
+XSS_TITLE = "مقال <script>alert('title')</script> بعنوان خطر"
+XSS_PARAGRAPHS = [
+    "<script>window.__xss = 1</script>نص يبدأ بوسم سكربت.",
+    '<a href="javascript:window.__xss=2">رابط جافاسكربت</a> و <img src=x onerror="window.__xss=3"> صورة.',
+    '<b>عريض</b> & <i>مائل</i> "اقتباس"',
+]
+PAGED_SECTION = "منوعات"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def site_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a production-like process on ``data_dir`` (no DEBUG, real settings)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="newsarchive.settings",
+        NEWSARCHIVE_DATA_DIR=str(data_dir),
+        NEWSARCHIVE_SHARED_DIR=str(SHARED),
+        NEWSARCHIVE_LOG_LEVEL="WARNING",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    env.pop("NEWSARCHIVE_DEBUG", None)
+    env.update(extra)
+    return env
+
+
+def manage(data_dir: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 600, check: bool = True):
+    """Run ``manage.py <args>`` against ``data_dir``; raise with its output when it fails."""
+    proc = subprocess.run(
+        [str(PYTHON), "manage.py", *args],
+        cwd=REPO,
+        env=env or site_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if check and proc.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+# Extra content the flows rely on, added before the index is built:
+# - the article one of seed 000's "related articles" titles refers to, arriving after the seed (so
+#   RelatedLink.objects.link_pending links it, as the importer does for later arrivals);
+# - an article whose body is hostile HTML, which every page must show as text;
+# - 25 articles on one day in one section, so section, day archive and pagination have two pages.
+CONTENT_SCRIPT = f"""
+from datetime import datetime
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+from articles.models import Article, Paragraph, RelatedLink, Section
+from articles.signals import EDITORS_GROUP
+
+def add(title, paragraphs, section, when):
+    article = Article.objects.create(title=title, section=section, status=Article.Status.PUBLISHED,
+                                     published_at=timezone.make_aware(when))
+    for i, text in enumerate(paragraphs):
+        Paragraph.objects.create(article=article, position=i, text=text)
+    RelatedLink.objects.link_pending(article)
+    return article
+
+world = Section.objects.get_or_create(name="الخليج والعالم")[0]
+add({RELATED_TITLE!r}, ["أكدت الدول الضامنة لمسار أستانا التزامها بسيادة سوريا."], world, datetime(2024, 11, 12, 9, 0))
+add({XSS_TITLE!r}, {XSS_PARAGRAPHS!r}, world, datetime(2024, 11, 13, 9, 0))
+paged = Section.objects.get_or_create(name="{PAGED_SECTION}")[0]
+for n in range(25):
+    add(f"خبر منوعات رقم {{n + 1}}", [f"نص خبر المنوعات رقم {{n + 1}} عن الطقس في الرياض."], paged,
+        datetime(2016, 3, 14, 8, n))
+
+User.objects.create_superuser({ADMIN[0]!r}, "admin@archive.example", {ADMIN[1]!r})
+editor = User.objects.create_user({EDITOR[0]!r}, "editor@archive.example", {EDITOR[1]!r}, is_staff=True)
+editor.groups.add(Group.objects.get(name=EDITORS_GROUP))
+"""
+
+
+def build_site(data_dir: Path, sample: int = 200, env: dict[str, str] | None = None) -> None:
+    """migrate, seeds + a corpus sample + CONTENT_SCRIPT (with an admin and an editor), index, static files."""
+    env = env or site_env(data_dir)
+    manage(data_dir, "migrate", "--noinput", "-v0", env=env)
+    manage(data_dir, "import_articles", *map(str, SEEDS), env=env)
+    if sample:
+        manage(data_dir, "import_articles", "--sample", str(sample), str(CORPUS), env=env)
+    manage(data_dir, "shell", "-c", CONTENT_SCRIPT, env=env)
+    manage(data_dir, "rebuild_index", "--noinput", env=env)
+    manage(data_dir, "collectstatic", "--noinput", "-v0", env=env)
+
+
+@dataclass
+class Gunicorn:
+    """The real gunicorn on a free loopback port; ``with Gunicorn(...) as server:`` waits until it answers."""
+
+    data_dir: Path
+    workers: int = 2
+    env: dict[str, str] | None = None
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / "gunicorn.log"
+
+    def start(self, timeout: float = 30) -> Gunicorn:
+        env = dict(self.env or site_env(self.data_dir))
+        env.setdefault("NEWSARCHIVE_WORKERS", str(self.workers))
+        self._log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [
+                str(GUNICORN),
+                "newsarchive.wsgi",
+                "-c",
+                "newsarchive/gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(self.url + "/", timeout=5) as response:
+                    if response.status == 200 and len(self.worker_pids()) == self.workers:
+                        return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not answer within {timeout}s:\n{self.log()}")
+
+    def worker_pids(self) -> list[int]:
+        """Pids of the workers (children of the master), from /proc."""
+        if self.proc is None:
+            return []
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        try:
+            return [int(pid) for pid in children.read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            return []
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-5000:]
+        except FileNotFoundError:
+            return ""
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if getattr(self, "_log", None):
+            self._log.close()
+
+    def __enter__(self) -> Gunicorn:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def get(url: str, timeout: float = 10) -> tuple[int, bytes]:
+    """GET without raising on HTTP errors: (status, body)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+if __name__ == "__main__":  # pragma: no cover - manual use: python -m tests.browser.livesite DATA_DIR
+    target = Path(sys.argv[1]).resolve()
+    target.mkdir(parents=True, exist_ok=True)
+    build_site(target)
+    with Gunicorn(target) as server:
+        print(server.url, flush=True)
+        signal.pause()

@@ -1,0 +1,273 @@
+"""Page cache, its invalidation on edits, and conditional GET (articles/cache.py).
+
+The pages are the real ones (home, article, feeds) behind the real middleware stack, with the
+page cache and ``ConditionalGetMiddleware`` inserted where the settings will put them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+import uuid
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import http_date
+
+from articles.cache import (
+    LastModifiedMixin,
+    PageCacheMiddleware,
+    bump_version,
+    cache_config_from_url,
+    current_version,
+)
+from articles.models import Paragraph
+from articles.views import ArticleDetailView
+from tests.factories import make_article, make_brief
+
+CONDITIONAL = "django.middleware.http.ConditionalGetMiddleware"
+PAGE_CACHE = "articles.cache.PageCacheMiddleware"
+
+
+def with_page_cache(middleware: list[str]) -> list[str]:
+    """The MIDDLEWARE the settings should have: conditional GET outside, page cache after auth."""
+    result = [m for m in middleware if m not in (CONDITIONAL, PAGE_CACHE)]
+    result.insert(result.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, CONDITIONAL)
+    result.insert(result.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1, PAGE_CACHE)
+    return result
+
+
+@pytest.fixture
+def cached_site(settings):
+    settings.CACHES = {"default": cache_config_from_url(f"locmem://{uuid.uuid4().hex}", settings.DATA_DIR)}
+    settings.MIDDLEWARE = with_page_cache(settings.MIDDLEWARE)
+    settings.PAGE_CACHE_SECONDS = 300
+    return Client()
+
+
+@pytest.fixture
+def article(db):
+    return make_article(title="قمة أستانا تبحث التهدئة", paragraphs=["بدأت في أستانا اليوم محادثات جديدة."])
+
+
+def test_anonymous_page_is_stored_then_served_without_queries(cached_site, article, django_assert_num_queries):
+    first = cached_site.get(article.get_absolute_url())
+    assert first.status_code == 200
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = cached_site.get(article.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert "قمة أستانا تبحث التهدئة" in second.content.decode()
+
+
+def test_query_string_is_part_of_the_key(cached_site, article):
+    assert cached_site.get("/")["X-Page-Cache"] == "miss"
+    assert cached_site.get("/?page=1")["X-Page-Cache"] == "miss"
+    assert cached_site.get("/")["X-Page-Cache"] == "hit"
+
+
+def test_article_edit_invalidates(cached_site, article, django_capture_on_commit_callbacks):
+    url = article.get_absolute_url()
+    cached_site.get(url)
+    assert cached_site.get(url)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        article.title = "قمة أستانة تنتهي باتفاق"
+        article.save()
+    assert len(callbacks) == 1
+    response = cached_site.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "قمة أستانة تنتهي باتفاق" in response.content.decode()
+    assert "قمة أستانا تبحث التهدئة" not in response.content.decode()
+
+
+def test_paragraph_edit_invalidates(cached_site, article, django_capture_on_commit_callbacks):
+    url = article.get_absolute_url()
+    cached_site.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        Paragraph.objects.filter(article=article).get().delete()
+        Paragraph.objects.create(article=article, position=0, text="انتهت المحادثات مساء أمس.")
+    response = cached_site.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "انتهت المحادثات مساء أمس." in response.content.decode()
+
+
+def test_new_brief_and_section_rename_invalidate(cached_site, article, django_capture_on_commit_callbacks):
+    cached_site.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_brief(region="لبنان", text="بدء جلسة مجلس الوزراء")
+    assert cached_site.get("/")["X-Page-Cache"] == "miss"
+    assert cached_site.get("/")["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.section.name = "سياسة دولية"
+        article.section.save()
+    response = cached_site.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "سياسة دولية" in response.content.decode()
+
+
+def test_rolled_back_edit_keeps_the_cache(cached_site, article, django_capture_on_commit_callbacks):
+    """The bump waits for the commit: nothing is invalidated while the edit is not visible."""
+    cached_site.get("/")
+    version = current_version()
+    with django_capture_on_commit_callbacks(execute=False):
+        article.title = "عنوان لن يُحفظ"
+        article.save()
+    assert current_version() == version
+    assert cached_site.get("/")["X-Page-Cache"] == "hit"
+
+
+def test_logged_in_users_never_get_or_fill_cached_pages(cached_site, article):
+    url = article.get_absolute_url()
+    user = get_user_model().objects.create_user("editor", password="x" * 12)
+    reader = Client()
+    assert reader.get(url)["X-Page-Cache"] == "miss"  # stored for anonymous readers
+    cached_site.force_login(user)
+    for _ in range(2):
+        response = cached_site.get(url)
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response
+    cached_site.logout()
+    bump_version()
+    cached_site.force_login(user)
+    cached_site.get(url)  # a logged-in page view stores nothing
+    assert reader.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_post_and_admin_bypass(cached_site, article):
+    assert "X-Page-Cache" not in cached_site.post("/")
+    assert "X-Page-Cache" not in cached_site.get("/admin/login/")
+    assert "X-Page-Cache" not in cached_site.get("/admin/login/")
+
+
+def test_if_none_match_gives_304_on_miss_and_hit(cached_site, article):
+    url = article.get_absolute_url()
+    first = cached_site.get(url)
+    etag = first["ETag"]
+    assert etag.startswith('"') and len(etag) > 10
+    assert cached_site.get(url)["ETag"] == etag  # hit keeps the stored ETag
+    not_modified = cached_site.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    bump_version()
+    assert cached_site.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304  # miss, same content
+    assert cached_site.get(url, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+
+
+def test_feed_last_modified_and_if_modified_since(cached_site, article):
+    url = reverse("articles:feed_rss")
+    response = cached_site.get(url)
+    assert response.status_code == 200
+    last_modified = response["Last-Modified"]
+    assert cached_site.get(url, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
+    assert cached_site.get(url, HTTP_IF_MODIFIED_SINCE="Mon, 01 Jan 2001 00:00:00 GMT").status_code == 200
+
+
+def test_last_modified_mixin_on_the_article_view(article, rf):
+    view = type("View", (LastModifiedMixin, ArticleDetailView), {}).as_view()
+    local = timezone.localtime(article.published_at)
+    request = rf.get(article.get_absolute_url())
+    request.user = AnonymousUser()
+    response = view(request, year=local.year, month=local.month, day=local.day, pk=article.pk)
+    assert response.status_code == 200
+    assert response["Last-Modified"] == http_date(article.modified.timestamp())
+
+
+@pytest.mark.parametrize(
+    ("response", "cacheable"),
+    [
+        (HttpResponse("x"), True),
+        (HttpResponse("x", status=404), False),
+        (HttpResponse("x", headers={"Cache-Control": "private, max-age=60"}), False),
+        (HttpResponse("x", headers={"Cache-Control": "no-store"}), False),
+        (HttpResponse("x", headers={"Cache-Control": "max-age=60"}), True),
+        (HttpResponse("x", headers={"Vary": "Accept-Language, Cookie"}), False),
+        (HttpResponse("x", headers={"Vary": "Accept-Language"}), True),
+    ],
+)
+def test_response_rules(response, cacheable):
+    assert PageCacheMiddleware(lambda r: r).response_is_cacheable(response) is cacheable
+
+
+def test_response_setting_a_cookie_is_not_cacheable():
+    response = HttpResponse("x")
+    response.set_cookie("csrftoken", "abc")
+    assert PageCacheMiddleware(lambda r: r).response_is_cacheable(response) is False
+
+
+@pytest.mark.parametrize(
+    ("url", "backend", "location"),
+    [
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache", "newsarchive"),
+        ("file:///srv/cache", "django.core.cache.backends.filebased.FileBasedCache", "/srv/cache"),
+        ("", "django.core.cache.backends.filebased.FileBasedCache", "/data/cache"),
+        ("redis://:pw@10.0.0.5:6379/1", "django.core.cache.backends.redis.RedisCache", "redis://:pw@10.0.0.5:6379/1"),
+        (
+            "unix:///run/redis/redis.sock?db=2&timeout=60",
+            "django.core.cache.backends.redis.RedisCache",
+            "unix:///run/redis/redis.sock?db=2",
+        ),
+    ],
+)
+def test_cache_config_from_url(url, backend, location):
+    config = cache_config_from_url(url, "/data")
+    assert config["BACKEND"] == backend
+    assert config["LOCATION"] == location
+    assert config["KEY_PREFIX"] == "newsarchive"
+    assert config.get("TIMEOUT") == (60 if "timeout" in url else None)
+
+
+def test_cache_config_rejects_unknown_scheme():
+    with pytest.raises(ValueError, match="memcache"):
+        cache_config_from_url("memcache://127.0.0.1", "/data")
+
+
+def test_version_survives_eviction_without_reusing_old_numbers(settings):
+    settings.CACHES = {"default": cache_config_from_url(f"locmem://{uuid.uuid4().hex}", settings.DATA_DIR)}
+    first = current_version()
+    assert bump_version() == first + 1
+    caches["default"].clear()
+    assert current_version() > first + 1
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    socket = tmp_path / "redis.sock"
+    process = subprocess.Popen(
+        [server, "--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            if socket.exists():
+                break
+            time.sleep(0.05)
+        yield f"unix://{socket}?db=0"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_page_cache_on_redis(settings, redis_url, article, django_capture_on_commit_callbacks):
+    settings.CACHES = {"default": cache_config_from_url(redis_url, settings.DATA_DIR)}
+    settings.MIDDLEWARE = with_page_cache(settings.MIDDLEWARE)
+    client = Client()
+    url = article.get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "عنوان جديد على ريدس"
+        article.save()
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "عنوان جديد على ريدس" in response.content.decode()

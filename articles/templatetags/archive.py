@@ -1,0 +1,145 @@
+"""Template library ``archive``: Arabic dates, the Hijri date, and the sidebar blocks.
+
+Gregorian dates go through Django's ``ar`` locale (``DATE_FORMAT`` = "j F، Y", Arabic month names),
+never through hand-written month tables. Sidebar blocks are inclusion tags, one query each.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from itertools import groupby
+
+from django import template
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
+from hijridate import Gregorian
+
+from articles.models import Article, Brief, Section
+
+register = template.Library()
+
+TICKER_SIZE = 8
+MORE_IN_SECTION = 5
+
+# What json_script escapes: a "</script>" inside a title can't end the element.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _local(value: date | datetime) -> date | datetime:
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def ar_date(value: date | datetime | None) -> str:
+    """ "21 يوليو، 2015": the ``ar`` locale's DATE_FORMAT."""
+    if not value:
+        return ""
+    with translation.override("ar"):
+        return date_format(_local(value), "DATE_FORMAT")
+
+
+@register.filter
+def ar_datetime(value: datetime | None) -> str:
+    """ "21 يوليو، 2015 10:00 ص": DATE_FORMAT then TIME_FORMAT of the ``ar`` locale."""
+    if not value:
+        return ""
+    with translation.override("ar"):
+        local = _local(value)
+        return f"{date_format(local, 'DATE_FORMAT')} {date_format(local, 'TIME_FORMAT')}"
+
+
+@register.filter
+def hijri(value: date | datetime | None) -> str:
+    """ "5 شوال 1436 هـ": the Umm al-Qura date of the local calendar day; "" outside its range (1924-2077)."""
+    if not value:
+        return ""
+    local = _local(value)
+    try:
+        h = Gregorian(local.year, local.month, local.day).to_hijri()
+    except (OverflowError, ValueError):
+        return ""
+    return f"{h.day} {h.month_name('ar')} {h.year} {h.notation('ar')}"
+
+
+def article_summary(article: Article) -> str:
+    """The lead, else the first body paragraph (from prefetched paragraphs when there are any)."""
+    if article.lead:
+        return article.lead
+    for paragraph in article.paragraphs.all():
+        if not paragraph.is_crosshead:
+            return paragraph.text
+    return ""
+
+
+register.filter("summary", article_summary)
+
+
+@register.simple_tag
+def site_name() -> str:
+    return settings.SITE_NAME
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article: Article) -> SafeString:
+    """A ``<script type="application/ld+json">`` NewsArticle block, escaped like ``json_script``."""
+    request = context["request"]
+    url = request.build_absolute_uri(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article_summary(article)[:300],
+        "inLanguage": "ar",
+        "url": url,
+        "mainEntityOfPage": url,
+    }
+    if article.published_at:
+        data["datePublished"] = timezone.localtime(article.published_at).isoformat()
+        data["dateModified"] = timezone.localtime(article.updated_at or article.published_at).isoformat()
+    if article.section:
+        data["articleSection"] = article.section.name
+    if article.byline:
+        data["author"] = {"@type": "Person", "name": article.byline}
+    if article.publication:
+        data["publisher"] = {"@type": "Organization", "name": article.publication.name}
+    text = json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
+    # Safe: < > & in the data are \u escapes, so nothing inside can close the element.
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
+
+
+@register.inclusion_tag("includes/ticker.html")
+def ticker() -> dict:
+    """The "التغطية الإخبارية" block: the latest live briefs."""
+    return {"briefs": list(Brief.objects.live()[:TICKER_SIZE])}
+
+
+@register.inclusion_tag("includes/more_in_section.html")
+def more_in_section(article: Article) -> dict:
+    """The "المزيد في <القسم>" block: the latest other published articles of the article's section."""
+    if not article.section_id:
+        return {"section": None, "articles": []}
+    articles = (
+        Article.objects.published()
+        .in_section(article.section_id)
+        .exclude(pk=article.pk)
+        .for_listing()
+        .latest_first()[:MORE_IN_SECTION]
+    )
+    return {"section": article.section, "articles": list(articles)}
+
+
+@register.inclusion_tag("includes/section_nav.html", takes_context=True)
+def section_nav(context) -> dict:
+    return {"sections": list(Section.objects.all()), "current": context.get("section")}
+
+
+@register.inclusion_tag("includes/month_links.html")
+def month_links() -> dict:
+    """Archive months with published articles, newest first, grouped by year."""
+    months = Article.objects.published().dates("published_at", "month", order="DESC")
+    return {"years": [(year, list(items)) for year, items in groupby(months, key=lambda d: d.year)]}

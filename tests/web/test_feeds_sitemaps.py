@@ -1,0 +1,105 @@
+"""RSS/Atom feeds and the sitemap: valid XML, Arabic, only published articles, plain-text items."""
+
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.feeds import FEED_SIZE
+from articles.models import Article
+from tests.factories import make_article, make_section
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def test_rss_feed(client, seed_article, django_assert_num_queries):
+    make_article(title="مسودة", status=Article.Status.DRAFT)
+    make_article(title="لاحقًا", published_at=timezone.now() + timedelta(days=1))
+    with django_assert_num_queries(1):
+        response = client.get("/feeds/latest/rss/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/rss+xml; charset=utf-8"
+    channel = ET.fromstring(response.content).find("channel")
+    assert channel.findtext("language") == "ar"
+    assert channel.findtext("title") == "أرشيف الأخبار: أحدث المقالات"
+    items = channel.findall("item")
+    assert [i.findtext("title") for i in items] == [
+        'بيان آستانة: صيغة الحد الأدنى و"إدارة الخلاف"',
+        "الهند تقرّ قانونًا يقوّض حقوق المسلمين",
+        "زيارة خاجي الأخيرة إلى سوريا.. تنسيقٌ دوري بين الحليفيْن",
+    ]
+    seed = items[2]
+    article = seed_article["article"]
+    assert seed.findtext("link") == f"http://testserver{article.get_absolute_url()}"
+    assert seed.findtext("pubDate") == "Tue, 21 Jul 2015 07:00:00 +0000"
+    # No lead: the first body paragraph (not the crosshead) is the description.
+    assert seed.findtext("description") == (
+        "قبل يوميْن، استقبل الرئيس السوري بشار الأسد كبير مساعدي وزير الخارجية الإيراني علي أصغر خاجي."
+    )
+    assert seed.findtext("category") == "الخليج والعالم"
+
+
+def test_feed_description_prefers_lead_and_is_text_not_html(client):
+    make_article(title="عنوان <b>", lead="ملخص <script>alert(1)</script> & نص", paragraphs=["<i>فقرة</i>"])
+    item = ET.fromstring(client.get("/feeds/latest/rss/").content).find("channel/item")
+    assert item.findtext("title") == "عنوان <b>"
+    # RSS readers treat description as HTML: it carries escaped text, so the markup shows, never runs.
+    assert item.findtext("description") == "ملخص &lt;script&gt;alert(1)&lt;/script&gt; &amp; نص"
+
+
+def test_feed_is_capped(client):
+    for _ in range(FEED_SIZE + 2):
+        make_article()
+    items = ET.fromstring(client.get("/feeds/latest/rss/").content).findall("channel/item")
+    assert len(items) == FEED_SIZE == 30
+
+
+def test_atom_feed(client, seed_article):
+    response = client.get("/feeds/latest/atom/")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{ATOM}feed"
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "ar"
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == 3
+    assert entries[2].findtext(f"{ATOM}published") == "2015-07-21T07:00:00+00:00"
+    assert entries[2].findtext(f"{ATOM}author/{ATOM}name") == "علي حسن"
+
+
+def test_section_feeds(client, seed_article):
+    make_article(title="خارج القسم")
+    section = seed_article["section"]
+    rss = client.get(f"/feeds/section/{section.slug}/rss/")
+    assert rss.status_code == 200
+    channel = ET.fromstring(rss.content).find("channel")
+    assert channel.findtext("title") == "أرشيف الأخبار: الخليج والعالم"
+    assert channel.findtext("language") == "ar"
+    assert len(channel.findall("item")) == 3
+    atom = ET.fromstring(client.get(f"/feeds/section/{section.slug}/atom/").content)
+    assert atom.findtext(f"{ATOM}subtitle") == "أحدث المقالات المنشورة في قسم الخليج والعالم."
+    assert len(atom.findall(f"{ATOM}entry")) == 3
+    assert client.get("/feeds/section/لا-يوجد/rss/").status_code == 404
+
+
+def test_sitemap_index_and_sitemaps(client, seed_article, django_assert_num_queries):
+    make_article(title="مسودة", status=Article.Status.DRAFT)
+    make_section(name="فارغ")
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    locs = [e.text for e in ET.fromstring(index.content).iter(f"{SITEMAP}loc")]
+    assert locs == ["http://testserver/sitemap-articles.xml", "http://testserver/sitemap-sections.xml"]
+
+    with django_assert_num_queries(2):  # count for the paginator, then the page
+        response = client.get("/sitemap-articles.xml")
+    urls = ET.fromstring(response.content).findall(f"{SITEMAP}url")
+    article = seed_article["article"]
+    entries = {u.findtext(f"{SITEMAP}loc"): u.findtext(f"{SITEMAP}lastmod") for u in urls}
+    assert len(entries) == 3
+    assert entries[f"http://testserver{article.get_absolute_url()}"] == timezone.localdate(article.modified).isoformat()
+
+    sections = ET.fromstring(client.get("/sitemap-sections.xml").content).findall(f"{SITEMAP}url")
+    assert len(sections) == 3  # the seed section, the draft's own section, "فارغ"

@@ -198,8 +198,8 @@ class Importer:
                         article, changed = self._save_article(record, existing)
                     for message in record.warnings:
                         self.report.warn(label, record_no, message)
-                        if changed:
-                            links.append((article, record))
+                    if changed:
+                        links.append((article, record))
                 except Exception as exc:  # one bad record (e.g. an IntegrityError) must not stop the file
                     self._bad(label, record_no, exc)
             self._link(links)

@@ -82,7 +82,7 @@ def test_month_links_group_by_year_with_arabic_names():
     make_article(published_at=timezone.make_aware(datetime(2015, 8, 1, 1)))  # 31 July 22:00 UTC
     make_article(published_at=timezone.make_aware(datetime(2016, 1, 5, 8)))
     html = Template("{% load archive %}{% month_links %}").render(Context())
-    assert html.index('<a href="/2016/">2016</a>') < html.index('<a href="/2015/">2015</a>')
+    assert html.index('<a href="/2016/">كل 2016</a>') < html.index('<a href="/2015/">كل 2015</a>')
     assert '<a href="/2015/8/">أغسطس 2015</a>' in html
     assert '<a href="/2015/7/">يوليو 2015</a>' in html
     assert '<a href="/2016/1/">يناير 2016</a>' in html

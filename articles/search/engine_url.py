@@ -1,0 +1,48 @@
+"""``NEWSARCHIVE_SEARCH_URL`` -> a ``HAYSTACK_CONNECTIONS["default"]`` dict.
+
+Safe to import from settings (standard library only).
+
+``""`` or ``whoosh:`` (no path)     the Arabic Whoosh index in ``<default_path>``
+``whoosh:///srv/newsarchive/index`` the Arabic Whoosh index in that directory
+``elasticsearch://host:9200/index`` Elasticsearch 7 / OpenSearch over HTTP, index (or alias) ``index``
+``elasticsearch+https://user:pw@host:9200/index``  the same over HTTPS, with basic auth
+``solr://host:8983/solr/core``      haystack's Solr backend (``solr+https://`` for HTTPS); needs pysolr
+Query parameter ``timeout`` (seconds) applies to the HTTP backends.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, unquote, urlsplit
+
+WHOOSH_ENGINE = "articles.search.backend.ArabicWhooshEngine"
+ELASTICSEARCH_ENGINE = "articles.search.elasticsearch.ArabicElasticsearchEngine"
+SOLR_ENGINE = "haystack.backends.solr_backend.SolrEngine"
+
+
+def haystack_connection(url: str, default_path: str) -> dict:
+    parts = urlsplit(url.strip() or "whoosh:")
+    scheme, _, transport = parts.scheme.partition("+")
+    if transport not in {"", "http", "https"}:
+        raise ValueError(f"unsupported transport {transport!r} in search URL {url!r}")
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    if scheme == "whoosh":
+        path = unquote(parts.path) or default_path
+        # Spelling suggestions are computed on request from an unstemmed field (SEARCH-DESIGN.md).
+        return {"ENGINE": WHOOSH_ENGINE, "PATH": path, "INCLUDE_SPELLING": False}
+    if scheme not in {"elasticsearch", "solr"}:
+        raise ValueError(f"unsupported search URL scheme {parts.scheme!r} in {url!r}")
+    if not parts.hostname:
+        raise ValueError(f"search URL {url!r} has no host")
+    http = f"{transport or 'http'}://{parts.netloc}"
+    connection: dict = {}
+    if "timeout" in query:
+        connection["TIMEOUT"] = int(query["timeout"])
+    if scheme == "elasticsearch":
+        index = unquote(parts.path).strip("/")
+        if not index or "/" in index:
+            raise ValueError(f"search URL {url!r} must name one index: elasticsearch://host:9200/<index>")
+        return {"ENGINE": ELASTICSEARCH_ENGINE, "URL": f"{http}/", "INDEX_NAME": index, **connection}
+    core = parts.path.rstrip("/")
+    if not core:
+        raise ValueError(f"search URL {url!r} must name a core: solr://host:8983/solr/<core>")
+    return {"ENGINE": SOLR_ENGINE, "URL": f"{http}{core}", **connection}

@@ -1,0 +1,65 @@
+"""NEWSARCHIVE_SEARCH_URL parsing (articles/search/engine_url.py)."""
+
+import pytest
+
+from articles.search.engine_url import haystack_connection
+
+DEFAULT = "/var/lib/newsarchive/whoosh_index"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("", {"ENGINE": "articles.search.backend.ArabicWhooshEngine", "PATH": DEFAULT, "INCLUDE_SPELLING": False}),
+        (
+            "whoosh:///srv/index",
+            {"ENGINE": "articles.search.backend.ArabicWhooshEngine", "PATH": "/srv/index", "INCLUDE_SPELLING": False},
+        ),
+        (
+            "elasticsearch://127.0.0.1:9200/newsarchive",
+            {
+                "ENGINE": "articles.search.elasticsearch.ArabicElasticsearchEngine",
+                "URL": "http://127.0.0.1:9200/",
+                "INDEX_NAME": "newsarchive",
+            },
+        ),
+        (
+            "elasticsearch+https://app:s3cret@search.internal:9200/newsarchive?timeout=5",
+            {
+                "ENGINE": "articles.search.elasticsearch.ArabicElasticsearchEngine",
+                "URL": "https://app:s3cret@search.internal:9200/",
+                "INDEX_NAME": "newsarchive",
+                "TIMEOUT": 5,
+            },
+        ),
+        (
+            "solr://127.0.0.1:8983/solr/newsarchive",
+            {"ENGINE": "haystack.backends.solr_backend.SolrEngine", "URL": "http://127.0.0.1:8983/solr/newsarchive"},
+        ),
+    ],
+)
+def test_search_urls(url, expected):
+    assert haystack_connection(url, DEFAULT) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("elasticsearch://127.0.0.1:9200/", "must name one index"),
+        ("elasticsearch://127.0.0.1:9200/a/b", "must name one index"),
+        ("elasticsearch:///newsarchive", "no host"),
+        ("solr://127.0.0.1:8983", "must name a core"),
+        ("elasticsearch+ftp://h/i", "unsupported transport"),
+        ("meilisearch://127.0.0.1/i", "unsupported search URL scheme"),
+    ],
+)
+def test_bad_search_urls(url, message):
+    with pytest.raises(ValueError, match=message):
+        haystack_connection(url, DEFAULT)
+
+
+def test_elasticsearch_engine_is_importable():
+    from django.utils.module_loading import import_string
+
+    engine = import_string(haystack_connection("elasticsearch://h:9200/i", DEFAULT)["ENGINE"])
+    assert engine.backend.__name__ == "ArabicElasticsearchBackend"

@@ -9,3 +9,4 @@ class ArticlesConfig(AppConfig):
     def ready(self) -> None:
         # Signal handlers: roles after migrate, search index updates after commit.
         from articles import signals  # noqa: F401
+        from articles.search import signals as search_signals  # noqa: F401

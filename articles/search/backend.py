@@ -1,7 +1,404 @@
-"""Placeholder: the Arabic Whoosh backend (articles/search) replaces this module."""
+"""haystack's Whoosh backend, fitted for Arabic and for several web workers (SEARCH-DESIGN.md §9).
 
-from haystack.backends.whoosh_backend import WhooshEngine
+- Schema: ``text``/``title`` with the stemming Arabic analyzer, plus ``text_exact``/``title_exact``
+  (normalized, unstemmed, positions for phrases) and ``text_spell`` (letters as written, for
+  "did you mean"); slugs and the year are sortable keyword columns (filters and facets).
+- Reads: one searcher per process (per thread), refreshed only when the index changed; no narrow
+  query, no second searcher (haystack opens 2 searchers and 3 readers per query).
+- Writes: one writer at a time across processes, behind an flock on ``<PATH>.lock`` held for the
+  whole writer pass (Whoosh's own lock makes a second writer fail with LockError, trap 5).
+- Rebuilds: into a fresh sibling directory, then exchanged with ``PATH`` in one renameat2 call: a
+  reader sees the old index or the new one, never a half-written or empty one.
+- A missing, empty or unreadable index raises SearchUnavailable, which the UI shows as HTTP 503.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable
+from contextlib import contextmanager
+from pathlib import Path
+
+from haystack.backends import BaseEngine
+from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
+from haystack.constants import DJANGO_ID, ID
+from haystack.exceptions import SkipDocument
+from haystack.utils import get_identifier
+from whoosh import index as whoosh_index
+from whoosh.fields import DATETIME, STORED, TEXT, Schema
+from whoosh.fields import ID as WHOOSH_ID
+from whoosh.filedb.filestore import FileStorage
+from whoosh.qparser import MultifieldParser
+
+from articles.search.analyzer import ExactArabicAnalyzer, SpellAnalyzer, StemmingArabicAnalyzer
+
+log = logging.getLogger(__name__)
+
+TITLE_BOOST = 3.0
+EXACT_BOOST = 0.5
+KEYWORD_FIELDS = {"section", "publication", "year"}
+STORED_FIELDS = {"section_name", "publication_name", "source_url"}
+LOCK_TIMEOUT = 120.0
 
 
-class ArabicWhooshEngine(WhooshEngine):
-    pass
+class SearchUnavailable(Exception):
+    """The index is missing, empty or unreadable."""
+
+    message = "البحث غير متاح الآن. نعمل على إصلاحه، حاول بعد قليل."
+
+    def __init__(self, detail: str = ""):
+        super().__init__(detail or self.message)
+        self.detail = detail
+
+
+_local = threading.local()
+
+
+def reset_searchers() -> None:
+    """Forget this thread's cached searchers (tests pointing PATH elsewhere call this)."""
+    for _real, searcher in getattr(_local, "searchers", {}).values():
+        try:
+            searcher.close()
+        except Exception:
+            pass
+    _local.searchers = {}
+
+
+def _signature(path: str) -> tuple:
+    with os.scandir(path) as entries:
+        files = tuple(
+            sorted((e.name, e.inode(), *(lambda st: (st.st_size, st.st_mtime_ns))(e.stat())) for e in entries)
+        )
+    return (os.stat(path).st_ino, files)
+
+
+def _only_added_or_removed(old: tuple, new: tuple) -> bool:
+    """Same directory, and every file present in both is unchanged (a commit adds and deletes files)."""
+    if old[0] != new[0]:
+        return False
+    before = {f[0]: f for f in old[1]}
+    return all(before.get(f[0], f) == f for f in new[1])
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: str, b: str) -> bool:
+    """Atomically swap two directory entries (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+class ArabicWhooshSearchBackend(WhooshSearchBackend):
+    def setup(self):
+        """Schema only: the index is opened lazily, read-only for searches, created only by writers."""
+        from haystack import connections
+
+        self.content_field_name, self.schema = self.build_schema(
+            connections[self.connection_alias].get_unified_index().all_searchfields()
+        )
+        self.parser = MultifieldParser(
+            [self.content_field_name, "title"],
+            schema=self.schema,
+            fieldboosts={self.content_field_name: 1.0, "title": TITLE_BOOST},
+        )
+        self.setup_complete = True
+
+    # --- schema --------------------------------------------------------------------------------
+
+    def build_schema(self, fields):
+        content_field_name, base = super().build_schema(fields)
+        # haystack turned on spelling for its English analyzer (a "spell_text" field): not ours.
+        spec = {name: base[name] for name in base.names() if not name.startswith("spell_")}
+        for field in fields.values():
+            name = field.index_fieldname
+            if field.document:
+                spec[name] = TEXT(stored=True, analyzer=StemmingArabicAnalyzer())
+                spec[f"{name}_exact"] = TEXT(analyzer=ExactArabicAnalyzer(), phrase=True, field_boost=EXACT_BOOST)
+                spec[f"{name}_spell"] = TEXT(analyzer=SpellAnalyzer(), phrase=False)
+            elif name == "title":
+                spec[name] = TEXT(stored=True, analyzer=StemmingArabicAnalyzer(), field_boost=TITLE_BOOST)
+                spec[f"{name}_exact"] = TEXT(
+                    analyzer=ExactArabicAnalyzer(), phrase=True, field_boost=TITLE_BOOST * EXACT_BOOST * 2
+                )
+            elif name in KEYWORD_FIELDS:
+                spec[name] = WHOOSH_ID(stored=True, sortable=True)
+            elif name in STORED_FIELDS:
+                spec[name] = STORED()
+            elif field.field_type in ("date", "datetime"):
+                spec[name] = DATETIME(stored=True, sortable=True)
+        return content_field_name, Schema(**spec)
+
+    # --- paths, lock, index ---------------------------------------------------------------------
+
+    @property
+    def lock_path(self) -> str:
+        return self.path.rstrip("/") + ".lock"
+
+    @contextmanager
+    def write_lock(self, timeout: float = LOCK_TIMEOUT):
+        """Exclusive across processes: one writer pass (or a swap) at a time."""
+        Path(self.lock_path).parent.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_path, "a") as handle:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.02)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def open_index(self):
+        """The live index for reading, or SearchUnavailable."""
+        if not self.setup_complete:
+            self.setup()
+        if not os.path.isdir(self.path):
+            raise SearchUnavailable(f"no index directory at {self.path}")
+        try:
+            if not whoosh_index.exists_in(self.path):
+                raise SearchUnavailable(f"no index in {self.path}")
+            return FileStorage(self.path).open_index(schema=self.schema)
+        except SearchUnavailable:
+            raise
+        except Exception as exc:  # corrupt TOC or segment files: whatever Whoosh raises
+            raise SearchUnavailable(f"unreadable index in {self.path}: {exc!r}") from exc
+
+    def _writable_index(self):
+        """The live index for writing (caller holds the write lock); created empty if missing."""
+        if not self.setup_complete:
+            self.setup()
+        if not whoosh_index.exists_in(self.path):
+            self._swap_in(self._create_empty())
+        return FileStorage(self.path).open_index(schema=self.schema)
+
+    def searcher(self):
+        """This process's searcher on the live index, refreshed only when the index changed.
+
+        The check per query is one scandir of the index directory: a commit adds files (refresh,
+        reusing unchanged segments); a swapped directory, or a file changed under us, reopens.
+        """
+        cache = getattr(_local, "searchers", None)
+        if cache is None:
+            cache = _local.searchers = {}
+        try:
+            signature = _signature(self.path)
+        except OSError as exc:
+            self._forget(cache)
+            raise SearchUnavailable(f"no index directory at {self.path}") from exc
+        entry = cache.get(self.path)
+        if entry is not None:
+            old_signature, searcher = entry
+            if old_signature == signature:
+                return searcher
+            if _only_added_or_removed(old_signature, signature):
+                try:
+                    searcher = searcher.refresh()
+                    cache[self.path] = (signature, searcher)
+                    return searcher
+                except Exception:
+                    log.warning("search index refresh failed, reopening", exc_info=True)
+            self._forget(cache)
+        try:
+            searcher = self.open_index().searcher()
+        except SearchUnavailable:
+            log.warning("search index unavailable at %s", self.path, exc_info=True)
+            raise
+        except Exception as exc:
+            log.warning("search index unreadable at %s", self.path, exc_info=True)
+            raise SearchUnavailable(f"unreadable index in {self.path}: {exc!r}") from exc
+        cache[self.path] = (signature, searcher)
+        return searcher
+
+    def _forget(self, cache) -> None:
+        entry = cache.pop(self.path, None)
+        if entry is not None:
+            try:
+                entry[1].close()
+            except Exception:
+                pass
+
+    # --- writes -----------------------------------------------------------------------------------
+
+    def prepare_document(self, index, obj) -> dict | None:
+        """The Whoosh document of ``obj``: haystack's fields, None values dropped, Arabic fields derived."""
+        try:
+            doc = index.full_prepare(obj)
+        except SkipDocument:
+            return None
+        doc.pop("boost", None)
+        out = {}
+        for key, value in doc.items():
+            if value is None:
+                continue
+            out[key] = value if hasattr(value, "strftime") else self._from_python(value)
+        text = out.get(self.content_field_name, "")
+        out[f"{self.content_field_name}_exact"] = text
+        out[f"{self.content_field_name}_spell"] = text
+        if "title" in out:
+            out["title_exact"] = out["title"]
+        return out
+
+    def write(self, documents: Iterable[dict], remove_ids: Iterable[str] = ()) -> None:
+        """One writer pass: delete ``remove_ids`` (haystack identifiers), add or replace ``documents``."""
+        documents = list(documents)
+        remove_ids = list(remove_ids)
+        if not documents and not remove_ids:
+            return
+        with self.write_lock():
+            ix = self._writable_index()
+            writer = ix.writer()
+            try:
+                for identifier in remove_ids:
+                    writer.delete_by_term(ID, identifier)
+                for doc in documents:
+                    writer.update_document(**doc)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+
+    def update(self, index, iterable, commit=True):
+        if not self.setup_complete:
+            self.setup()
+        docs = []
+        for obj in iterable:
+            doc = self.prepare_document(index, obj)
+            if doc is not None:
+                docs.append(doc)
+        self.write(docs)
+
+    def remove(self, obj_or_string, commit=True):
+        if not self.setup_complete:
+            self.setup()
+        self.write([], [get_identifier(obj_or_string)])
+
+    def clear(self, models=None, commit=True):
+        if not self.setup_complete:
+            self.setup()
+        if models:
+            from haystack.utils import get_model_ct
+
+            cts = {get_model_ct(model) for model in models}
+            with self.write_lock():
+                ix = self._writable_index()
+                writer = ix.writer()
+                for ct in cts:
+                    writer.delete_by_term("django_ct", ct)
+                writer.commit()
+            return
+        # Everything: an empty index takes the place of the old one in one rename.
+        with self.write_lock():
+            self._swap_in(self._create_empty())
+
+    def delete_index(self):
+        self.clear()
+
+    def optimize(self):
+        with self.write_lock():
+            self._writable_index().optimize()
+
+    # --- rebuild into a new directory, then swap -------------------------------------------------------
+
+    def new_build_dir(self) -> str:
+        base = Path(self.path.rstrip("/"))
+        target = base.parent / f"{base.name}.gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
+        target.mkdir(parents=True)
+        return str(target)
+
+    def _create_empty(self) -> str:
+        directory = self.new_build_dir()
+        FileStorage(directory).create_index(self.schema)
+        return directory
+
+    def create_build_index(self, directory: str):
+        return FileStorage(directory).create_index(self.schema)
+
+    def swap_in(self, directory: str) -> None:
+        """Make ``directory`` (a complete index) the live one."""
+        with self.write_lock():
+            self._swap_in(directory)
+
+    def _swap_in(self, directory: str) -> None:
+        """``directory`` becomes PATH in one atomic exchange (renameat2), the old index is deleted.
+
+        Open searchers keep reading the old files (unlinked, still open) until they refresh.
+        Where the filesystem cannot exchange, two renames leave PATH missing for a moment.
+        """
+        path = self.path.rstrip("/")
+        if os.path.isdir(path):
+            if not _exchange(directory, path):
+                aside = f"{path}.gen-old-{time.monotonic_ns()}"
+                os.rename(path, aside)
+                os.rename(directory, path)
+                directory = aside
+            shutil.rmtree(directory, ignore_errors=True)
+        else:
+            if os.path.lexists(path):
+                os.remove(path)
+            os.rename(directory, path)
+
+    # --- reads -----------------------------------------------------------------------------------------
+
+    def indexed_stamps(self) -> dict[int, object]:
+        """{article pk: stored ``modified``} of every document in the live index."""
+        searcher = self.searcher()
+        return {int(fields[DJANGO_ID]): fields.get("modified") for fields in searcher.reader().all_stored_fields()}
+
+    def search(self, query_string, sort_by=None, start_offset=0, end_offset=None, **kwargs):
+        """SearchQuerySet support on the cached searcher (the site's search uses query.run_search)."""
+        if not self.setup_complete:
+            self.setup()
+        query_string = (query_string or "").strip()
+        if not query_string or query_string == "*":
+            return {"results": [], "hits": 0}
+        searcher = self.searcher()
+        parsed = self.parser.parse(query_string)
+        if parsed is None:
+            return {"results": [], "hits": 0}
+        page_num, page_length = self.calculate_page(start_offset, end_offset)
+        reverse = False
+        sortedby = None
+        if sort_by:
+            reverse = sort_by[0].startswith("-")
+            sortedby = [field.lstrip("-") for field in sort_by]
+        results = searcher.search(parsed, limit=page_num * page_length, sortedby=sortedby, reverse=reverse)
+        page = results[(page_num - 1) * page_length : page_num * page_length]
+        return self._process_hits(page, len(results), kwargs.get("result_class"))
+
+    def _process_hits(self, hits, total, result_class=None):
+        from haystack.models import SearchResult
+
+        result_class = result_class or SearchResult
+        results = []
+        for hit in hits:
+            fields = dict(hit.fields())
+            app_label, model_name = fields.pop("django_ct").split(".")
+            pk = fields.pop(DJANGO_ID)
+            fields.pop(ID, None)
+            results.append(result_class(app_label, model_name, pk, hit.score or 0, **fields))
+        return {"results": results, "hits": total, "facets": {}, "spelling_suggestion": None}
+
+
+class ArabicWhooshEngine(BaseEngine):
+    backend = ArabicWhooshSearchBackend
+    query = WhooshSearchQuery

@@ -1,0 +1,42 @@
+"""Rebuild the search index from the database, fast, without a moment of empty search.
+
+Documents are analysed in worker processes (two by default: the machine's two cores) and written
+into a fresh directory that then replaces the live index in one rename; edits made during the
+build are caught up afterwards. The full SaudiNewsNet corpus (31,030 articles) takes about a
+minute on two cores. Use it after an import or after editing spelling variants.
+"""
+
+import os
+
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from articles.search import indexing
+
+
+class Command(BaseCommand):
+    help = "Rebuild the search index into a new directory and swap it in (31k articles: about a minute on 2 cores)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--procs", type=int, default=min(2, os.cpu_count() or 1), help="analysis processes")
+        parser.add_argument("--chunk", type=int, default=1000, help="articles read from the database at a time")
+
+    def handle(self, *args, **options):
+        verbosity = options["verbosity"]
+        bar = tqdm(total=0, unit="article", disable=verbosity < 1, file=self.stderr._out)
+
+        def progress(done, total):
+            bar.total = total
+            bar.update(done - bar.n)
+
+        try:
+            report = indexing.build(procs=options["procs"], chunk=options["chunk"], progress=progress)
+        finally:
+            bar.close()
+        if verbosity:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Indexed {report['articles']} articles in {report['build_seconds']:.1f} s "
+                    f"({report['total_seconds']:.1f} s with swap and catch-up, {report['caught_up']} caught up)."
+                )
+            )

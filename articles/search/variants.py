@@ -1,0 +1,88 @@
+"""The folded variant -> canonical map from the editors' VariantSet rows.
+
+Search canonicalises every spelling of a set to the first one, at index and at query time, so
+any spelling finds all of them and phrases stay intact (SEARCH-DESIGN.md §3). Changing sets
+changes how documents are indexed: run ``manage.py build_index`` after editing them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from articles.search.analysis import VariantMap, build_variant_map
+
+# Other processes (gunicorn workers) see an edit within this many seconds; this one at once.
+MAX_AGE = 60.0
+
+_lock = threading.Lock()
+_cached: VariantMap | None = None
+_loaded_at = 0.0
+_pinned: VariantMap | None = None
+
+
+def get_variant_map() -> VariantMap:
+    """The active sets, folded; cached per process, reloaded on VariantSet save/delete or after MAX_AGE."""
+    global _cached, _loaded_at
+    if _pinned is not None:
+        return _pinned
+    cached = _cached
+    if cached is not None and time.monotonic() - _loaded_at < MAX_AGE:
+        return cached
+    with _lock:
+        if _cached is None or time.monotonic() - _loaded_at >= MAX_AGE:
+            fresh = load_variant_map()
+            # Keep the same object while nothing changed: it keys the analysis caches.
+            if _cached is None or dict(fresh) != dict(_cached):
+                _cached = fresh
+            _loaded_at = time.monotonic()
+        return _cached
+
+
+@contextmanager
+def pinned(mapping: VariantMap | None = None) -> Iterator[VariantMap]:
+    """Use one map for the whole block, without reloading (a build forks workers that must not query)."""
+    global _pinned
+    mapping = mapping if mapping is not None else get_variant_map()
+    previous, _pinned = _pinned, mapping
+    try:
+        yield mapping
+    finally:
+        _pinned = previous
+
+
+def load_variant_map() -> VariantMap:
+    from articles.models import VariantSet
+
+    return build_variant_map([vs.spellings for vs in VariantSet.objects.filter(is_active=True).order_by("pk")])
+
+
+def invalidate(**kwargs) -> None:
+    """Signal receiver: the next lookup reloads from the database."""
+    global _cached
+    with _lock:
+        _cached = None
+
+
+def upsert_starter_variants() -> tuple[int, int]:
+    """Create or complete the shipped sets; returns (created, updated). Editors' extra spellings stay."""
+    from articles.models import VariantSet
+    from articles.search.starter_variants import STARTER_VARIANTS
+
+    created = updated = 0
+    for spellings, note in STARTER_VARIANTS:
+        canonical, *others = spellings
+        row = VariantSet.objects.filter(canonical=canonical).first()
+        if row is None:
+            VariantSet.objects.create(canonical=canonical, variants="\n".join(others), note=note)
+            created += 1
+            continue
+        missing = [s for s in others if s not in row.spellings]
+        if missing:
+            row.variants = "\n".join([*row.spellings[1:], *missing])
+            row.save(update_fields=["variants", "modified"])
+            updated += 1
+    invalidate()
+    return created, updated

@@ -1,0 +1,69 @@
+"""The haystack index of published articles (one Whoosh document per article).
+
+The backend (articles/search/backend.py) derives the Arabic fields from ``text`` and ``title``
+(text_exact, text_spell, title_exact); the slugs, year and dates are keyword/sortable columns for
+filters, facets and sorting; names and URLs are stored to build result cards without the database.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from django.utils import timezone
+from haystack import indexes
+
+from articles.models import Article
+
+
+def _naive_utc(value):
+    # Whoosh's DATETIME field compares with naive datetimes.
+    if value is None:
+        return None
+    return value.astimezone(UTC).replace(tzinfo=None) if timezone.is_aware(value) else value
+
+
+class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
+    text = indexes.CharField(document=True, use_template=True)
+    title = indexes.CharField(model_attr="title")
+    section = indexes.CharField(null=True)
+    section_name = indexes.CharField(null=True)
+    publication = indexes.CharField(null=True)
+    publication_name = indexes.CharField(null=True)
+    published_at = indexes.DateTimeField(null=True)
+    modified = indexes.DateTimeField()
+    year = indexes.CharField(null=True)
+    source_url = indexes.CharField(model_attr="source_url", null=True)
+
+    def get_model(self):
+        return Article
+
+    def index_queryset(self, using=None):
+        return Article.objects.published().for_detail()
+
+    def read_queryset(self, using=None):
+        return Article.objects.for_listing()
+
+    def get_updated_field(self):
+        return "modified"
+
+    def prepare_section(self, obj):
+        return obj.section.slug if obj.section_id else None
+
+    def prepare_section_name(self, obj):
+        return obj.section.name if obj.section_id else None
+
+    def prepare_publication(self, obj):
+        return obj.publication.slug if obj.publication_id else None
+
+    def prepare_publication_name(self, obj):
+        return obj.publication.name if obj.publication_id else None
+
+    def prepare_published_at(self, obj):
+        return _naive_utc(obj.published_at)
+
+    def prepare_modified(self, obj):
+        return _naive_utc(obj.modified)
+
+    def prepare_year(self, obj):
+        # The archive's year (local time), as the facet shows it.
+        return str(timezone.localtime(obj.published_at).year) if obj.published_at else None

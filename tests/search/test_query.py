@@ -1,0 +1,242 @@
+"""run_search() against a real on-disk Whoosh index in a private temp directory."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from articles.models import VariantSet
+from articles.search.query import (
+    QueryTooLong,
+    SearchInputError,
+    SearchParams,
+    run_search,
+)
+from tests.factories import make_article, make_publication, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+def at(y, m, d):
+    return timezone.make_aware(datetime(y, m, d, 12, 0))
+
+
+def build():
+    call_command("build_index", procs=1, verbosity=0)
+
+
+def search(q, **kw):
+    return run_search(SearchParams(q=q, **kw))
+
+
+def pks(outcome):
+    return [h.pk for h in outcome.hits]
+
+
+@pytest.fixture
+def corpus(search_index):
+    VariantSet.objects.create(canonical="أستانا", variants="أستانة\nآستانة")
+    politics = make_section(name="سياسة", slug="politics")
+    sport = make_section(name="رياضة", slug="sport")
+    riyadh = make_publication(name="الرياض", slug="alriyadh")
+    okaz = make_publication(name="عكاظ", slug="okaz")
+    arts = {
+        "astana": make_article(
+            title="جولة جديدة في أستانة",
+            paragraphs=["انطلقت في آستانةِ جولة من المفاوضات بين الوفود.", "وقال الوزير إن الاجتماع مثمر."],
+            section=politics,
+            publication=riyadh,
+            published_at=at(2015, 7, 21),
+        ),
+        "geneva": make_article(
+            title="محادثات جنيف",
+            paragraphs=["والمفاوضات في جنيف متعثرة بحسب الوسطاء."],
+            section=politics,
+            publication=okaz,
+            published_at=at(2016, 1, 5),
+        ),
+        "football": make_article(
+            title="الهلال يفوز على النصر",
+            paragraphs=["فاز الهلال على النصر في الدوري السعودي لكرة القدم."],
+            section=sport,
+            publication=riyadh,
+            published_at=at(2015, 8, 1),
+        ),
+        "draft": make_article(
+            title="مسودة عن أستانا", paragraphs=["لم تنشر بعد."], status="draft", published_at=at(2015, 7, 1)
+        ),
+    }
+    build()
+    return arts
+
+
+@pytest.mark.parametrize("q", ["أستانا", "أستانة", "آستانة", "استانا", "استانة", "أسـتانة", "أَسْتانَة", "بأستانة"])
+def test_every_spelling_finds_the_same_article(corpus, q):
+    outcome = search(q)
+    assert pks(outcome) == [corpus["astana"].pk]
+    assert outcome.fallback is False
+
+
+def test_highlight_marks_original_words_with_their_diacritics(corpus):
+    hit = search("استانا").hits[0]
+    assert hit.title_html == "جولة جديدة في <mark>أستانة</mark>"
+    assert hit.snippet == ("انطلقت في <mark>آستانةِ</mark> جولة من المفاوضات بين الوفود.\nوقال الوزير إن الاجتماع مثمر.")
+
+
+def test_clitics_and_suffixes(corpus):
+    assert set(pks(search("والمفاوضات"))) == {corpus["geneva"].pk, corpus["astana"].pk}
+    assert set(pks(search("مفاوضات"))) == {corpus["geneva"].pk, corpus["astana"].pk}
+    assert pks(search("قال")) == [corpus["astana"].pk]  # وقال in the text
+    assert pks(search("وزير")) == [corpus["astana"].pk]  # الوزير in the text
+
+
+def test_all_words_must_match_then_any_word_fallback(corpus):
+    both = search("مفاوضات جنيف")
+    assert pks(both) == [corpus["geneva"].pk] and both.fallback is False
+    loose = search("جنيف الهلال")
+    assert set(pks(loose)) == {corpus["geneva"].pk, corpus["football"].pk}
+    assert loose.fallback is True and loose.count == 2
+
+
+def test_phrase_exclusion_and_or(corpus):
+    assert pks(search('"جولة من المفاوضات"')) == [corpus["astana"].pk]
+    assert pks(search('"المفاوضات جولة"')) == []
+    assert pks(search("مفاوضات -جنيف")) == [corpus["astana"].pk]
+    assert pks(search('مفاوضات -"في جنيف"')) == [corpus["astana"].pk]
+    assert set(pks(search("جنيف OR الهلال"))) == {corpus["geneva"].pk, corpus["football"].pk}
+    assert search("جنيف OR الهلال").fallback is False
+
+
+def test_exact_form_ranks_above_stem_only(search_index):
+    stem_only = make_article(title="خبر أول", paragraphs=["مفاوضاتها طويلة ومفاوضاتهم أطول"])
+    exact = make_article(title="خبر ثان", paragraphs=["المفاوضات طويلة والنقاش أطول"])
+    build()
+    assert pks(search("المفاوضات")) == [exact.pk, stem_only.pk]
+
+
+def test_title_match_ranks_above_body_match(search_index):
+    body = make_article(title="خبر عام", paragraphs=["ذكر الخبر الاقتصاد مرة واحدة بين كلمات أخرى كثيرة"])
+    title = make_article(title="الاقتصاد السعودي", paragraphs=["نص قصير عن موضوع آخر تماما"])
+    build()
+    assert pks(search("الاقتصاد")) == [title.pk, body.pk]
+
+
+def test_fuzzy_match_and_did_you_mean(corpus):
+    outcome = search("المفاوظات")  # ظ for ض: no such word in the index
+    # within one edit of the exact form المفاوضات (والمفاوضات is two edits away)
+    assert pks(outcome) == [corpus["astana"].pk]
+    assert outcome.hits[0].snippet.startswith("انطلقت في آستانةِ جولة من <mark>المفاوضات</mark> بين")
+    assert outcome.suggestion == "المفاوضات"
+
+
+def test_did_you_mean_with_zero_hits(corpus):
+    outcome = search("متعثرررة")  # two edits: too far for the fuzzy match, near enough to suggest
+    assert outcome.count == 0 and outcome.hits == []
+    assert outcome.suggestion == "متعثرة"
+    assert search("الهلال").suggestion is None
+
+
+def test_filters(corpus):
+    assert set(pks(search("مفاوضات", section="politics"))) == {corpus["astana"].pk, corpus["geneva"].pk}
+    assert pks(search("مفاوضات", publication="okaz")) == [corpus["geneva"].pk]
+    assert pks(search("مفاوضات", date_from=date(2016, 1, 1))) == [corpus["geneva"].pk]
+    assert pks(search("مفاوضات", date_to=date(2015, 12, 31))) == [corpus["astana"].pk]
+    assert pks(search("مفاوضات", date_from=date(2015, 7, 21), date_to=date(2015, 7, 21))) == [corpus["astana"].pk]
+    assert search("مفاوضات", section="sport").count == 0
+
+
+def test_facets_count_the_matched_set(corpus):
+    facets = search("النصر OR مفاوضات").facets
+    assert facets["section"] == [("politics", "سياسة", 2), ("sport", "رياضة", 1)]
+    assert facets["publication"] == [("alriyadh", "الرياض", 2), ("okaz", "عكاظ", 1)]
+    assert facets["year"] == [(2016, 1), (2015, 2)]
+
+
+def test_sort_and_pagination(corpus):
+    q = "النصر OR مفاوضات"
+    newest = pks(search(q, sort="newest"))
+    assert newest == [corpus["geneva"].pk, corpus["football"].pk, corpus["astana"].pk]
+    assert pks(search(q, sort="oldest")) == newest[::-1]
+    page2 = search(q, sort="newest", page=2, page_size=2)
+    assert pks(page2) == [corpus["astana"].pk] and page2.count == 3 and page2.page == 2
+    beyond = search(q, page=9, page_size=2)
+    assert beyond.hits == [] and beyond.count == 3
+
+
+def test_hit_fields(corpus):
+    hit = search("الهلال").hits[0]
+    art = corpus["football"]
+    assert (hit.pk, hit.title, hit.section_slug, hit.section_name) == (art.pk, art.title, "sport", "رياضة")
+    assert (hit.publication_slug, hit.publication_name) == ("alriyadh", "الرياض")
+    assert hit.published_at == art.published_at
+    assert hit.url == art.get_absolute_url()
+    assert hit.score > 0
+
+
+def test_drafts_are_not_indexed(corpus):
+    assert pks(search("مسودة")) == []
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"أستانة',
+        'أستانة"',
+        '""',
+        "AND",
+        "OR",
+        "NOT",
+        "-",
+        "--",
+        "*",
+        "?",
+        "text:أستانة",
+        "title:",
+        "(أستانة",
+        "أستانة)",
+        "[1 TO 2]",
+        "a\x00b",
+        "\x00",
+        "🙂🙂",
+        "\u202eأستانة\u202c",
+        "أستانة~2",
+        "أستانة^3",
+        "\\",
+        "{}",
+        "OR OR AND NOT -",
+        "NOT أستانة",
+        "-أستانة",
+        "   ",
+        "",
+        "في من على",
+        " ".join(["كلمة"] * 40),
+    ],
+)
+def test_malformed_queries_never_raise(corpus, q):
+    outcome = search(q)
+    assert outcome.count >= 0
+
+
+def test_stop_words_only_still_search_the_exact_field(corpus):
+    assert search("في من على").count == 3
+
+
+def test_query_field_syntax_is_just_words(corpus):
+    outcome = search("text:أستانة")  # "text" is a word like any other: no article has it, any-word ranking
+    assert pks(outcome) == [corpus["astana"].pk] and outcome.fallback is True
+
+
+def test_too_long_query(corpus):
+    with pytest.raises(QueryTooLong) as error:
+        search("ا" * 10_000)
+    assert isinstance(error.value, SearchInputError)
+    assert "256" in error.value.message
+
+
+def test_terms_are_capped(corpus, settings):
+    settings.SEARCH_MAX_TERMS = 2
+    # the third word would exclude everything: it is dropped
+    assert pks(search("جولة أستانة كلمةغيرموجودة")) == [corpus["astana"].pk]

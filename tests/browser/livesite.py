@@ -26,6 +26,8 @@ SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED_DIR", REPO.parent / "shared")).
 SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
 CORPUS = SHARED / "data" / "saudinewsnet"
 OUTPUT = REPO / "test-output"
+# The settings module of the site under test; another one (on PYTHONPATH) only to try a settings change.
+SERVER_SETTINGS = os.environ.get("NEWSARCHIVE_SERVER_SETTINGS", "newsarchive.settings")
 
 EDITOR = ("editor", "editor-pass-93xk")
 ADMIN = ("admin", "admin-pass-93xk")
@@ -49,7 +51,7 @@ def site_env(data_dir: Path, **extra: str) -> dict[str, str]:
     """The environment of a production-like process on ``data_dir`` (no DEBUG, real settings)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
     env.update(
-        DJANGO_SETTINGS_MODULE="newsarchive.settings",
+        DJANGO_SETTINGS_MODULE=SERVER_SETTINGS,
         NEWSARCHIVE_DATA_DIR=str(data_dir),
         NEWSARCHIVE_SHARED_DIR=str(SHARED),
         NEWSARCHIVE_LOG_LEVEL="WARNING",

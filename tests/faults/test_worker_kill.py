@@ -1,0 +1,52 @@
+"""SIGKILL a gunicorn worker while requests are in flight: the master replaces it, service continues."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+import urllib.parse
+
+from tests.browser.livesite import Gunicorn, build_site, get
+
+QUERY = "/search/?q=" + urllib.parse.quote("وزير الخارجية سوريا")
+
+
+def test_killed_worker_is_replaced_and_requests_are_served(tmp_path):
+    build_site(tmp_path, sample=0)
+    with Gunicorn(tmp_path, workers=2) as server:
+        assert get(server.url + QUERY)[0] == 200
+        results: list[int | str] = []
+        stop = threading.Event()
+
+        def hammer() -> None:
+            while not stop.is_set():
+                try:
+                    results.append(get(server.url + QUERY, timeout=10)[0])
+                except OSError as exc:  # the request the dying worker was serving
+                    results.append(type(exc).__name__)
+
+        clients = [threading.Thread(target=hammer) for _ in range(4)]
+        for client in clients:
+            client.start()
+        time.sleep(1.0)  # both workers busy
+        victim = server.worker_pids()[0]
+        in_flight = len(results)
+        os.kill(victim, signal.SIGKILL)
+        time.sleep(1.0)
+        stop.set()
+        for client in clients:
+            client.join()
+
+        failed = [r for r in results[in_flight:] if r != 200]
+        # Only the requests on the killed worker may fail (at most one per client connection).
+        assert len(failed) <= 4, failed
+        assert len(results) - in_flight > 4
+
+        # The master forks a replacement; the next requests are all served.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and (len(server.worker_pids()) != 2 or victim in server.worker_pids()):
+            time.sleep(0.1)
+        assert len(server.worker_pids()) == 2 and victim not in server.worker_pids()
+        assert [get(server.url + path)[0] for path in ["/", QUERY, "/archive/"] * 5] == [200] * 15

@@ -1,0 +1,180 @@
+"""deploy/: the nginx site is valid and does what docs/operations.md says; the systemd unit is complete.
+
+The nginx tests run Debian's nginx (skipped when it is not installed) with the site file as shipped,
+only paths, ports and the certificate replaced, in front of a small upstream HTTP server.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+DEPLOY = Path(settings.BASE_DIR) / "deploy"
+
+
+def test_systemd_unit_runs_gunicorn_hardened():
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.optionxform = str
+    unit.read(DEPLOY / "newsarchive.service")
+    service = unit["Service"]
+    assert service["ExecStart"].endswith("gunicorn -c newsarchive/gunicorn.conf.py newsarchive.wsgi")
+    assert service["EnvironmentFile"] == "/etc/newsarchive/env"
+    assert service["User"] == "newsarchive"
+    assert service["ExecReload"] == "/bin/kill -s HUP $MAINPID"
+    for key, value in {
+        "NoNewPrivileges": "yes",
+        "ProtectSystem": "strict",
+        "ReadWritePaths": "/srv/newsarchive/data",
+        "PrivateTmp": "yes",
+        "CapabilityBoundingSet": "",
+    }.items():
+        assert service[key] == value, key
+    assert unit["Install"]["WantedBy"] == "multi-user.target"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Upstream(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = f"upstream {self.path} proto={self.headers.get('X-Forwarded-Proto')}".encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def nginx(tmp_path):
+    binary = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if binary is None or shutil.which("openssl") is None:
+        pytest.skip("nginx or openssl not installed (apt-get install nginx)")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"]
+        + ["-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+        check=True,
+        capture_output=True,
+    )
+    static = tmp_path / "staticfiles" / "css"
+    static.mkdir(parents=True)
+    (static / "site.0123456789ab.css").write_text("body{}")
+    (static / "site.css").write_text("body{}")
+    upstream = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    http_port, https_port = free_port(), free_port()
+    site = (DEPLOY / "nginx.conf").read_text()
+    for old, new in {
+        "/etc/letsencrypt/live/archive.example.org/fullchain.pem": str(tmp_path / "cert.pem"),
+        "/etc/letsencrypt/live/archive.example.org/privkey.pem": str(tmp_path / "key.pem"),
+        "/etc/nginx/snippets/newsarchive-proxy.conf": str(DEPLOY / "newsarchive-proxy.conf"),
+        "/srv/newsarchive/data/staticfiles/": f"{tmp_path / 'staticfiles'}/",
+        "127.0.0.1:8000": f"127.0.0.1:{upstream.server_port}",
+        "listen 80;": f"listen 127.0.0.1:{http_port};",
+        "listen [::]:80;": "",
+        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+        "listen [::]:443 ssl http2;": "",
+    }.items():
+        assert old in site, old
+        site = site.replace(old, new)
+    (tmp_path / "site.conf").write_text(site)
+    temp_paths = " ".join(
+        f"{kind}_temp_path {tmp_path};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    # Under root, workers would run as nobody and could not read pytest's 0700 temp dir.
+    user = "user root;" if os.geteuid() == 0 else ""
+    (tmp_path / "nginx.conf").write_text(
+        f"{user} pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log; daemon off;\nevents {{}}\n"
+        f"http {{ include /etc/nginx/mime.types; access_log off; {temp_paths}\n include {tmp_path}/site.conf; }}\n"
+    )
+    check = subprocess.run([binary, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")], capture_output=True)
+    assert check.returncode == 0, check.stderr.decode()
+    process = subprocess.Popen([binary, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")])
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", https_port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield f"https://127.0.0.1:{https_port}", f"http://127.0.0.1:{http_port}"
+    finally:
+        process.terminate()
+        process.wait(10)
+        upstream.shutdown()
+        upstream.server_close()
+
+
+def get(url: str) -> tuple[int, dict, bytes]:
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), NoRedirect)
+    try:
+        with opener.open(url, timeout=10) as response:
+            headers = {name: ", ".join(response.headers.get_all(name)) for name in response.headers}
+            return response.status, headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_nginx_serves_hashed_static_files_for_a_year(nginx):
+    https, _ = nginx
+    status, headers, body = get(f"{https}/static/css/site.0123456789ab.css")
+    assert (status, body) == (200, b"body{}")
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    status, headers, _ = get(f"{https}/static/css/site.css")
+    assert status == 200
+    assert headers["Cache-Control"] == "max-age=3600"
+
+
+def test_nginx_proxies_with_forwarded_proto_and_redirects_http(nginx):
+    https, http = nginx
+    status, _, body = get(f"{https}/2015/7/21/5/")
+    assert (status, body) == (200, b"upstream /2015/7/21/5/ proto=https")
+    status, headers, _ = get(f"{http}/archive/")
+    assert status == 301
+    assert headers["Location"] == f"https://127.0.0.1{http.rsplit(':', 1)[0][len('http://127.0.0.1') :]}/archive/"
+
+
+def burst(url: str, n: int) -> tuple[list[int], float]:
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        statuses = list(pool.map(lambda _: get(url)[0], range(n)))
+    return statuses, time.monotonic() - started
+
+
+def test_nginx_limits_search_but_not_pages(nginx):
+    https, _ = nginx
+    statuses, elapsed = burst(f"{https}/search/?q=%D8%A3%D8%B3%D8%AA%D8%A7%D9%86%D8%A7", 30)
+    assert set(statuses) == {200, 429}
+    # At most the burst of 10, plus 2 a second while the requests were arriving.
+    assert 10 <= statuses.count(200) <= 11 + 2 * elapsed
+    api, _ = burst(f"{https}/api/search/?q=x", 5)
+    assert 429 in api  # the same zone: this client is over its rate there too
+    pages, _ = burst(f"{https}/archive/", 30)
+    assert set(pages) == {200}

@@ -41,6 +41,7 @@ def test_command_exits_non_zero_on_bad_records(tmp_path, capsys):
     assert Article.objects.count() == 2
 
 
+@pytest.mark.corpus
 def test_truncated_zip(tmp_path, corpus_dir):
     broken = tmp_path / "2015-07-21.zip"
     broken.write_bytes((corpus_dir / "2015-07-23.zip").read_bytes()[:5000])

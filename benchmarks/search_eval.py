@@ -199,16 +199,14 @@ def _hamza(words: list[str]) -> list[str] | None:
 
 
 def _diacritics(words: list[str]) -> list[str]:
+    """A haraka after every other consonant, and a shadda on the second letter of the longest word."""
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
     out = []
     for n, word in enumerate(words):
-        # a haraka after every other consonant, as a vocalised headline carries them
-        out.append(
-            "".join(ch + (HARAKAT[(i + n) % 4] if i % 2 == 0 and ch not in "اوي" else "") for i, ch in enumerate(word))
-        )
-    # and a shadda on the longest word's second letter, as vocalised titles carry
-    longest = max(range(len(out)), key=lambda i: len(words[i]))
-    w = words[longest]
-    out[longest] = w[:2] + SHADDA + w[2:] if len(w) > 2 else out[longest]
+        marks = [HARAKAT[(i + n) % 4] if i % 2 == 0 and ch not in "اوي" else "" for i, ch in enumerate(word)]
+        if n == longest and len(word) > 2:
+            marks[1] = SHADDA + marks[1]
+        out.append("".join(ch + mark for ch, mark in zip(word, marks, strict=True)))
     return out
 
 

@@ -9,4 +9,8 @@ class ArticlesConfig(AppConfig):
     def ready(self) -> None:
         # Signal handlers: roles after migrate, search index updates after commit.
         from articles import signals  # noqa: F401
+        from articles.cache import connect_signals
         from articles.search import signals as search_signals  # noqa: F401
+
+        # Page-cache invalidation must also follow edits made by management commands.
+        connect_signals()

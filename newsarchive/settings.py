@@ -13,6 +13,9 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from articles.cache import cache_config_from_url
+from articles.search.engine_url import haystack_connection
+
 
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
@@ -86,11 +89,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # WhiteNoise right after SecurityMiddleware, so static files skip the rest of the stack.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so cached and fresh pages alike answer If-None-Match with 304.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: logged-in users are never served or stored from the page cache.
+    "articles.cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "articles.middleware.ContentSecurityPolicyMiddleware",
@@ -141,13 +148,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Search ------------------------------------------------------------------------------
+# NEWSARCHIVE_SEARCH_URL: "" (the Arabic Whoosh index), whoosh:///path, elasticsearch://host:9200/index,
+# solr://host:8983/solr/core (articles/search/engine_url.py).
 HAYSTACK_CONNECTIONS = {
-    "default": {
-        "ENGINE": "articles.search.backend.ArabicWhooshEngine",
-        "PATH": os.environ.get("NEWSARCHIVE_INDEX_DIR", str(DATA_DIR / "whoosh_index")),
-        # Spelling suggestions are computed on request from an unstemmed field (SEARCH-DESIGN.md).
-        "INCLUDE_SPELLING": False,
-    },
+    "default": haystack_connection(
+        os.environ.get("NEWSARCHIVE_SEARCH_URL", ""),
+        os.environ.get("NEWSARCHIVE_INDEX_DIR", str(DATA_DIR / "whoosh_index")),
+    )
 }
 # Index updates run from transaction.on_commit after inlines are saved (articles/search/signals.py),
 # not from haystack's RealtimeSignalProcessor, which indexes one inline save too early.
@@ -155,6 +162,13 @@ HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 SEARCH_MAX_QUERY_LENGTH = 256
 SEARCH_MAX_TERMS = 12
+
+# --- Cache -------------------------------------------------------------------------------
+# Default: a file cache in DATA_DIR/cache, shared by all gunicorn workers of one host, so an edit
+# invalidates every worker's pages and the admin login throttle counts across workers.
+# NEWSARCHIVE_CACHE_URL: file:///path, locmem://, dummy://, redis://host:6379/0 (articles/cache.py).
+CACHES = {"default": cache_config_from_url(os.environ.get("NEWSARCHIVE_CACHE_URL", ""), DATA_DIR)}
+PAGE_CACHE_SECONDS = int(os.environ.get("NEWSARCHIVE_PAGE_CACHE_SECONDS", 300))
 
 # --- i18n --------------------------------------------------------------------------------
 LANGUAGE_CODE = "ar"

@@ -3,8 +3,9 @@
 import tempfile
 from pathlib import Path
 
+from articles.cache import cache_config_from_url
 from newsarchive.settings import *  # noqa: F403
-from newsarchive.settings import HAYSTACK_CONNECTIONS
+from newsarchive.settings import DATA_DIR, HAYSTACK_CONNECTIONS
 
 TEST_TMP = Path(tempfile.mkdtemp(prefix="newsarchive-tests-"))
 HAYSTACK_CONNECTIONS["default"]["PATH"] = str(TEST_TMP / "whoosh_index")
@@ -16,3 +17,8 @@ STORAGES = {
 # Tests read files straight from static/ without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+CACHES = {"default": cache_config_from_url("locmem://", DATA_DIR)}
+# In-process tests share one process-wide cache while their transactions never commit (so the
+# content version never moves): whole-page caching is off here and tested on its own in
+# tests/platform/test_cache.py, which turns it on.
+PAGE_CACHE_SECONDS = 0

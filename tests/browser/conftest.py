@@ -74,8 +74,8 @@ class PageLog:
     page_errors: list[str] = field(default_factory=list)
 
 
-def _open_page(browser, viewport: dict, base_url: str):
-    context = browser.new_context(viewport=viewport, locale="ar", base_url=base_url)
+def _open_page(browser, viewport: dict, base_url: str, **options):
+    context = browser.new_context(viewport=viewport, locale="ar", base_url=base_url, **options)
     context.add_init_script(RECORD_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -96,6 +96,14 @@ def page(browser, live_site):
 @pytest.fixture
 def phone_page(browser, live_site):
     context, page = _open_page(browser, PHONE, live_site.url)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe_page(browser, live_site):
+    """A page that ignores the site's CSP, only so axe-core can be injected (an inline script tag)."""
+    context, page = _open_page(browser, DESKTOP, live_site.url, bypass_csp=True)
     yield page
     context.close()
 

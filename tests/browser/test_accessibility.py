@@ -27,7 +27,8 @@ def describe(violations: list[dict]) -> str:
     for v in violations:
         lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
         for node in v["nodes"][:5]:
-            lines.append(f"    {json.dumps(node['target'], ensure_ascii=False)}: {node['failureSummary']}")
+            summary = " / ".join(node["failureSummary"].splitlines()[1:3])
+            lines.append(f"    {json.dumps(node['target'], ensure_ascii=False)}: {summary}")
     return "\n".join(lines)
 
 
@@ -42,7 +43,8 @@ PUBLIC_PAGES = {
 
 
 @pytest.mark.parametrize("name", [*PUBLIC_PAGES, "article"])
-def test_public_page_has_no_serious_violations(page, live_site, axe_path, name):
+def test_public_page_has_no_serious_violations(axe_page, live_site, axe_path, name):
+    page = axe_page
     if name == "article":
         page.goto("/")
         url = page.locator("main .card-title a").first.get_attribute("href")
@@ -54,7 +56,8 @@ def test_public_page_has_no_serious_violations(page, live_site, axe_path, name):
 
 
 @pytest.mark.parametrize("path", ["/admin/", "/admin/articles/article/", "change"])
-def test_admin_page_has_no_serious_violations(page, live_site, axe_path, path):
+def test_admin_page_has_no_serious_violations(axe_page, live_site, axe_path, path):
+    page = axe_page
     login(page, live_site.editor)
     if path == "change":
         page.goto("/admin/articles/article/")

@@ -54,7 +54,21 @@ def test_home_section_article_related(page, live_site):
     assert_clean(page)
 
 
-@pytest.mark.parametrize("query", ["واستانا", "الاستانه"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param(
+            "واستانا",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="search-engine: a one-letter proclitic (و/ب/ل) without ال is not stripped at query time: "
+                "واستانا, باستانا, لاستانا find 0 articles (suggestion واحتنا)",
+            ),
+        ),
+        "الاستانه",
+        "والاستانة",
+    ],
+)
 def test_search_without_hamza_with_clitic_finds_seed(page, live_site, query):
     page.goto("/")
     page.fill("input[name=q]", query)
@@ -65,7 +79,7 @@ def test_search_without_hamza_with_clitic_finds_seed(page, live_site, query):
     # Every highlighted span is a spelling of Astana (hamza or not, clitics, ta marbuta, harakat).
     bare = [HARAKAT.sub("", m) for m in marks]
     assert all(re.fullmatch(r"[وبلفك]?(ال)?[اأآ]ستان[اةه]", m) for m in bare), marks
-    if query == "واستانا":
+    if query == "الاستانه":
         screenshot(page, "search")
 
     page.locator("main a", has_text=SEED_TITLE).first.click()

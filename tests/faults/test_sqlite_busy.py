@@ -13,7 +13,7 @@ from tests.browser.livesite import PYTHON, REPO, manage, site_env
 
 PROCESSES = 4
 THREADS = 3
-ROUNDS = 15
+ROUNDS = 8
 
 SETUP = f"""
 from django.utils import timezone

@@ -14,7 +14,7 @@ QUERY = "/search/?q=" + urllib.parse.quote("وزير الخارجية سوريا
 
 
 def test_killed_worker_is_replaced_and_requests_are_served(tmp_path):
-    build_site(tmp_path, sample=0)
+    build_site(tmp_path, sample=0, content=False)
     with Gunicorn(tmp_path, workers=2) as server:
         assert get(server.url + QUERY)[0] == 200
         results: list[int | str] = []

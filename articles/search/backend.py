@@ -32,12 +32,12 @@ from haystack.constants import DJANGO_ID, ID
 from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
 from whoosh import index as whoosh_index
-from whoosh.fields import DATETIME, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, STORED, Schema
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import MultifieldParser
 
-from articles.search.analyzer import ExactArabicAnalyzer, SpellAnalyzer, StemmingArabicAnalyzer
+from articles.search.analyzer import ArabicText
 
 log = logging.getLogger(__name__)
 
@@ -77,14 +77,6 @@ def _signature(path: str) -> tuple:
             sorted((e.name, e.inode(), *(lambda st: (st.st_size, st.st_mtime_ns))(e.stat())) for e in entries)
         )
     return (os.stat(path).st_ino, files)
-
-
-def _only_added_or_removed(old: tuple, new: tuple) -> bool:
-    """Same directory, and every file present in both is unchanged (a commit adds and deletes files)."""
-    if old[0] != new[0]:
-        return False
-    before = {f[0]: f for f in old[1]}
-    return all(before.get(f[0], f) == f for f in new[1])
 
 
 _RENAME_EXCHANGE = 2
@@ -127,14 +119,13 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
         for field in fields.values():
             name = field.index_fieldname
             if field.document:
-                spec[name] = TEXT(stored=True, analyzer=StemmingArabicAnalyzer())
-                spec[f"{name}_exact"] = TEXT(analyzer=ExactArabicAnalyzer(), phrase=True, field_boost=EXACT_BOOST)
-                spec[f"{name}_spell"] = TEXT(analyzer=SpellAnalyzer(), phrase=False)
+                # Stems need no positions: phrases are matched on the exact field.
+                spec[name] = ArabicText("stem", stored=True, phrase=False)
+                spec[f"{name}_exact"] = ArabicText("exact", phrase=True, field_boost=EXACT_BOOST)
+                spec[f"{name}_spell"] = ArabicText("spell", phrase=False)
             elif name == "title":
-                spec[name] = TEXT(stored=True, analyzer=StemmingArabicAnalyzer(), field_boost=TITLE_BOOST)
-                spec[f"{name}_exact"] = TEXT(
-                    analyzer=ExactArabicAnalyzer(), phrase=True, field_boost=TITLE_BOOST * EXACT_BOOST * 2
-                )
+                spec[name] = ArabicText("stem", stored=True, phrase=False, field_boost=TITLE_BOOST)
+                spec[f"{name}_exact"] = ArabicText("exact", phrase=True, field_boost=TITLE_BOOST * EXACT_BOOST * 2)
             elif name in KEYWORD_FIELDS:
                 spec[name] = WHOOSH_ID(stored=True, sortable=True)
             elif name in STORED_FIELDS:
@@ -194,8 +185,9 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
     def searcher(self):
         """This process's searcher on the live index, refreshed only when the index changed.
 
-        The check per query is one scandir of the index directory: a commit adds files (refresh,
-        reusing unchanged segments); a swapped directory, or a file changed under us, reopens.
+        The check per query is one scandir of the index directory. Any change (a commit, a swapped
+        directory, a file changed under us) reopens: Searcher.refresh() would reuse segment readers
+        whose deletions changed, and a removed article would still be found.
         """
         cache = getattr(_local, "searchers", None)
         if cache is None:
@@ -210,13 +202,6 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
             old_signature, searcher = entry
             if old_signature == signature:
                 return searcher
-            if _only_added_or_removed(old_signature, signature):
-                try:
-                    searcher = searcher.refresh()
-                    cache[self.path] = (signature, searcher)
-                    return searcher
-                except Exception:
-                    log.warning("search index refresh failed, reopening", exc_info=True)
             self._forget(cache)
         try:
             searcher = self.open_index().searcher()
@@ -241,6 +226,8 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
 
     def prepare_document(self, index, obj) -> dict | None:
         """The Whoosh document of ``obj``: haystack's fields, None values dropped, Arabic fields derived."""
+        if not self.setup_complete:
+            self.setup()
         try:
             doc = index.full_prepare(obj)
         except SkipDocument:

@@ -1,0 +1,95 @@
+"""The backend: schema, cached searcher, rebuild-and-swap, and clear errors for a broken index."""
+
+import shutil
+
+import pytest
+from django.core.management import call_command
+from haystack import connections
+
+from articles.search import indexing
+from articles.search.backend import SearchUnavailable, reset_searchers
+from articles.search.query import SearchParams, run_search
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def backend():
+    return connections["default"].get_backend()
+
+
+def test_schema_has_the_arabic_fields(search_index):
+    backend().setup()
+    schema = backend().schema
+    assert {"text", "text_exact", "text_spell", "title", "title_exact", "section", "year"} <= set(schema.names())
+    assert schema["text_exact"].format.__class__.__name__ == "Positions"  # phrases
+    assert schema["title"].format.field_boost > schema["text"].format.field_boost
+    assert "spell_text" not in schema.names()
+
+
+def test_searcher_is_reused_until_the_index_changes(search_index):
+    make_article(title="خبر أول")
+    call_command("build_index", procs=1, verbosity=0)
+    first = backend().searcher()
+    assert backend().searcher() is first
+    make_article(title="خبر ثان").save()
+    indexing.flush()  # what the commit would run (the test runs inside a transaction)
+    second = backend().searcher()
+    assert second is not first
+    assert backend().searcher() is second
+    assert second.doc_count() == 2
+
+
+def test_build_swaps_in_a_new_directory_and_keeps_no_old_generations(search_index):
+    article = make_article(title="خبر عن جدة")
+    call_command("build_index", procs=1, verbosity=0)
+    inode = search_index.stat().st_ino
+    call_command("build_index", procs=1, verbosity=0)
+    assert search_index.stat().st_ino != inode  # a new directory took PATH's place
+    assert sorted(p.name for p in search_index.parent.iterdir()) == ["whoosh_index", "whoosh_index.lock"]
+    assert [h.pk for h in run_search(SearchParams(q="جدة")).hits] == [article.pk]
+
+
+def test_two_process_build(search_index):
+    articles = [make_article(title=f"خبر رقم {i}", paragraphs=[f"نص الخبر {i} عن الرياض"]) for i in range(30)]
+    call_command("build_index", procs=2, verbosity=0)
+    outcome = run_search(SearchParams(q="الرياض", page_size=50))
+    assert sorted(h.pk for h in outcome.hits) == sorted(a.pk for a in articles)
+
+
+def test_rebuild_index_and_update_index_commands_work(search_index):
+    article = make_article(title="خبر عن مكة")
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    assert [h.pk for h in run_search(SearchParams(q="مكة")).hits] == [article.pk]
+    other = make_article(title="خبر آخر عن مكة")
+    call_command("update_index", verbosity=0)
+    assert sorted(h.pk for h in run_search(SearchParams(q="مكة")).hits) == sorted([article.pk, other.pk])
+
+
+@pytest.mark.parametrize("how", ["missing", "empty", "corrupt"])
+def test_broken_index_raises_search_unavailable(search_index, how):
+    make_article(title="خبر عن أستانا", paragraphs=["نص طويل " * 200])
+    call_command("build_index", procs=1, verbosity=0)
+    assert run_search(SearchParams(q="أستانا")).count == 1
+    if how == "missing":
+        shutil.rmtree(search_index)
+    elif how == "empty":
+        shutil.rmtree(search_index)
+        search_index.mkdir()
+    else:
+        for path in search_index.iterdir():
+            if path.suffix in (".seg", ".toc"):
+                path.write_bytes(path.read_bytes()[:40])
+    connections.reload("default")
+    with pytest.raises(SearchUnavailable) as error:
+        run_search(SearchParams(q="أستانا"))
+    assert "البحث غير متاح" in error.value.message
+    # and the operator's fix works
+    reset_searchers()
+    call_command("build_index", procs=1, verbosity=0)
+    assert run_search(SearchParams(q="أستانا")).count == 1
+
+
+def test_never_built_index_is_unavailable(search_index):
+    with pytest.raises(SearchUnavailable):
+        run_search(SearchParams(q="أستانا"))

@@ -227,6 +227,7 @@ if __name__ == "__main__":  # pragma: no cover - manual use: python -m tests.bro
     target = Path(sys.argv[1]).resolve()
     target.mkdir(parents=True, exist_ok=True)
     build_site(target)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so the with-block stops gunicorn too
     with Gunicorn(target) as server:
         print(server.url, flush=True)
         signal.pause()

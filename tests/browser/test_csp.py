@@ -7,7 +7,7 @@ import urllib.parse
 import pytest
 
 from tests.browser.conftest import csp_violations, login
-from tests.browser.livesite import PAGED_SECTION
+from tests.browser.livesite import PAGED_SECTION, XSS_TITLE
 
 pytestmark = pytest.mark.browser
 
@@ -53,3 +53,17 @@ def test_admin_raises_no_csp_violation(page, live_site):
         shortcut.click()
     assert csp_violations(page) == []
     assert page.log.page_errors == []
+
+
+def test_hostile_article_markup_stays_text(page, live_site):
+    """An article whose title and body hold <script>, javascript: links and onerror: shown, never run."""
+    page.goto("/section/" + urllib.parse.quote("الخليج-والعالم") + "/")
+    page.locator("main .card-title a", has_text="بعنوان خطر").click()
+    page.wait_for_url("**/*/")
+    assert page.locator("h1.article-title").inner_text() == XSS_TITLE
+    body = page.locator(".article-body").inner_text()
+    assert "<script>window.__xss = 1</script>" in body
+    assert '<a href="javascript:window.__xss=2">' in body
+    assert page.locator(".article-body a, .article-body img, .article-body script").count() == 0
+    assert page.evaluate("window.__xss") is None
+    assert page.log.page_errors == [] and csp_violations(page) == []

@@ -7,7 +7,7 @@ import urllib.parse
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import login, screenshot
 from tests.browser.livesite import PAGED_SECTION
 
 pytestmark = pytest.mark.browser
@@ -136,3 +136,24 @@ def test_ticker_by_keyboard(page, live_site):
         # Plain text, nothing to operate: it must at least be fully visible, not cut off.
         assert ticker.is_visible()
         assert ticker.evaluate("el => el.scrollHeight <= el.clientHeight + 1")
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_screenshots(request, live_site, viewport):
+    """Screenshots of every kind of page at 1280 and 375 px, under test-output/screenshots/ (see docs/screenshots/)."""
+    page = request.getfixturevalue("page" if viewport == "desktop" else "phone_page")
+    shots = {
+        "home": "/",
+        "article": first_article_url(page),
+        "section": f"/section/{urllib.parse.quote(PAGED_SECTION)}/",
+        "search": "/search/?q=" + urllib.parse.quote("الاستانه"),
+        "archive-month": "/2016/3/",
+        "not-found": "/no-such-page/",
+    }
+    for name, url in shots.items():
+        page.goto(url)
+        page.evaluate("document.fonts.ready.then(() => true)")
+        assert screenshot(page, name).stat().st_size > 10_000
+    login(page, live_site.editor)
+    page.goto("/admin/articles/article/")
+    assert screenshot(page, "admin-list").stat().st_size > 10_000

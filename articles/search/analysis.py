@@ -149,8 +149,6 @@ SINGLE_PREFIXES = frozenset("وفبلك")
 SUFFIXES: tuple[str, ...] = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 MIN_STEM = 2
 
-EMPTY_VARIANTS: Mapping[str, str] = {}
-
 
 class VariantMap(dict):
     """A folded variant -> canonical map that can key the analysis caches (hashed by identity)."""
@@ -162,6 +160,9 @@ class VariantMap(dict):
 
     def __ne__(self, other: object) -> bool:
         return self is not other
+
+
+EMPTY_VARIANTS: Mapping[str, str] = VariantMap()
 
 
 def fold_variants(token: str, variant_map: Mapping[str, str]) -> str:

@@ -88,14 +88,15 @@ def snippet(text: str, matcher: TermMatcher, size: int = SNIPPET_WORDS) -> SafeS
     flags = [bool(matcher) and matcher.matches(w.text) for w in words]
     first = 0
     if any(flags) and len(words) > size:
-        # The window of `size` words holding the most matches (earliest on ties), then centred a little.
+        # The window of `size` words holding the most matches (earliest on ties), centred on them.
         best = count = sum(flags[:size])
         for i in range(1, len(words) - size + 1):
             count += flags[i + size - 1] - flags[i - 1]
             if count > best:
                 best, first = count, i
-        hit = next(i for i in range(first, first + size) if flags[i])
-        first = max(0, min(first, hit - size // 4))
+        hits = [i for i in range(first, first + size) if flags[i]]
+        centre = (hits[0] + hits[-1]) // 2
+        first = max(0, min(len(words) - size, centre - size // 2))
     last = min(len(words), first + size) - 1
     start = 0 if first == 0 else words[first].start
     end = len(text) if last == len(words) - 1 else words[last].end

@@ -1,0 +1,63 @@
+"""VariantSet rows -> folded variant map, cached and invalidated on save/delete; the shipped sets."""
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import VariantSet
+from articles.search import analysis
+from articles.search.starter_variants import STARTER_VARIANTS
+from articles.search.variants import get_variant_map, invalidate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    invalidate()
+    yield
+    invalidate()
+
+
+def test_map_from_rows_is_cached_and_invalidated_on_save_and_delete(django_assert_num_queries):
+    row = VariantSet.objects.create(canonical="أستانا", variants="أستانة\nآستانة")
+    VariantSet.objects.create(canonical="ترامب", variants="ترمب", is_active=False)
+    with django_assert_num_queries(1):
+        first = get_variant_map()
+        assert get_variant_map() is first
+    assert dict(first) == {"استانا": "استانا", "استانه": "استانا"}
+
+    row.variants = "أستانة\nآستانة\nاستانة"
+    row.save()
+    assert get_variant_map() is not first  # the signal dropped the cache
+
+    VariantSet.objects.filter(canonical="ترامب").update(is_active=True)
+    VariantSet.objects.get(canonical="ترامب").save()
+    assert get_variant_map()["ترمب"] == "ترامب"
+
+    row.delete()
+    assert "استانه" not in get_variant_map()
+
+
+def test_starter_sets_are_spellings_that_fold_apart():
+    seen = set()
+    for spellings, _note in STARTER_VARIANTS:
+        forms = [analysis.normalize(s) for s in spellings]
+        # a set is only useful if normalization alone does not already fold it
+        assert len(set(forms)) >= 2, spellings
+        assert not seen & set(forms), spellings  # no spelling in two sets
+        seen.update(forms)
+    assert ["أستانا", "أستانة", "آستانة"] in [s for s, _ in STARTER_VARIANTS]
+
+
+def test_load_variants_is_idempotent_and_keeps_editors_additions(capsys):
+    call_command("load_variants")
+    assert f"{len(STARTER_VARIANTS)} created, 0 updated" in capsys.readouterr().out
+    row = VariantSet.objects.get(canonical="سوريا")
+    row.variants += "\nسوريه"
+    row.save()
+    VariantSet.objects.filter(canonical="ترامب").update(variants="")
+    call_command("load_variants")
+    assert "0 created, 1 updated" in capsys.readouterr().out
+    assert VariantSet.objects.get(canonical="سوريا").spellings == ["سوريا", "سورية", "سوريه"]
+    assert VariantSet.objects.get(canonical="ترامب").spellings == ["ترامب", "ترمب"]
+    assert get_variant_map()["ترمب"] == "ترامب"

@@ -41,6 +41,17 @@ __all__ = [
 ]
 
 FUZZY_MIN_LENGTH = 5
+
+
+def _prefix(term: str) -> int:
+    """Letters a fuzzy/suggested term must share with the query word: 1, or 3 after the article ال.
+
+    A third of the lexicon starts with ال; with a one-letter prefix, matching المفاوظات scanned all
+    of it (2 s on the full corpus). Typos in the article itself are rare.
+    """
+    return 3 if term.startswith("ال") and len(term) >= FUZZY_MIN_LENGTH + 1 else 1
+
+
 SUGGEST_MAX_DISTANCE = 2
 FACET_FIELDS = ("section", "publication", "year")
 
@@ -223,8 +234,11 @@ class _Builder:
         if not found and positive:
             self.unknown.append(word)
             if len(exact) >= FUZZY_MIN_LENGTH:
-                near = list(self.reader.terms_within("text_exact", exact, 1, prefix=1))
-                near += [t for t in self.reader.terms_within("title_exact", exact, 1, prefix=1) if t not in near]
+                prefix = _prefix(exact)
+                near = sorted(
+                    terms_within(self.reader, "text_exact", exact, 1, prefix)
+                    | terms_within(self.reader, "title_exact", exact, 1, prefix)
+                )
                 self.matcher.exact.update(near)
                 subs = [Q.Term(f, t, boost=0.5) for t in near for f in ("text_exact", "title_exact")]
                 if not subs:
@@ -298,6 +312,16 @@ def _filter_query(params: SearchParams) -> Q.Query | None:
     return parts[0] if len(parts) == 1 else Q.And(parts)
 
 
+def terms_within(reader, fieldname: str, text: str, maxdist: int, prefix: int) -> set[str]:
+    """Indexed terms within ``maxdist`` edits, per segment: each segment reader walks its term list
+    with a DFA, while a multi-segment reader falls back to computing the distance of every term
+    sharing the prefix (0.7 s instead of a few ms on the full corpus)."""
+    found: set[str] = set()
+    for leaf, _offset in reader.leaf_readers():
+        found.update(leaf.terms_within(fieldname, text, maxdist, prefix=prefix))
+    return found
+
+
 # --- Did you mean -------------------------------------------------------------------------------
 
 
@@ -314,8 +338,12 @@ def suggest(reader, words: list[str], unknown: list[str]) -> str | None:
         form = analysis.spell_form(word)
         best = None
         if len(form) >= 3:
-            candidates = set(reader.terms_within("text_spell", form, SUGGEST_MAX_DISTANCE, prefix=1))
-            candidates.discard(form)
+            prefix = _prefix(analysis.normalize(form))
+            candidates: set[str] = set()
+            for maxdist in range(1, SUGGEST_MAX_DISTANCE + 1):  # one edit first: the distance-2 scan is slow
+                candidates = terms_within(reader, "text_spell", form, maxdist, prefix) - {form}
+                if candidates:
+                    break
             ranked = sorted(
                 candidates,
                 key=lambda c: (distance(form, c), -reader.doc_frequency("text_spell", c), c),

@@ -93,3 +93,13 @@ def test_broken_index_raises_search_unavailable(search_index, how):
 def test_never_built_index_is_unavailable(search_index):
     with pytest.raises(SearchUnavailable):
         run_search(SearchParams(q="أستانا"))
+
+
+def test_searchqueryset_uses_the_arabic_fields(search_index):
+    from haystack.query import SearchQuerySet
+
+    article = make_article(title="وصل الوفد", paragraphs=["اجتماع في آستانةِ"])
+    call_command("build_index", procs=1, verbosity=0)
+    results = SearchQuerySet().filter(content="آستانة")
+    assert [int(r.pk) for r in results] == [article.pk]
+    assert results[0].title == "وصل الوفد"

@@ -465,11 +465,13 @@ class Archive:
 # --- evaluation ------------------------------------------------------------------------------------------
 def evaluate(system, queries: list[Query], relevant: dict[str, set[str]]) -> dict[str, dict]:
     sums: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+    ranks: list[tuple[str, str, str, int | None]] = []  # (target, class, query, rank): for diagnosing misses
     started = time.perf_counter()
     for q in queries:
         for cls, text in q.variants.items():
             ranked = system.search(text)
             rank = next((i for i, key in enumerate(ranked, 1) if key in relevant[q.target]), None)
+            ranks.append((q.target, cls, text, rank))
             s = sums[cls]
             s[0] += 1
             s[1] += 1 if rank is not None and rank <= 10 else 0
@@ -478,6 +480,7 @@ def evaluate(system, queries: list[Query], relevant: dict[str, set[str]]) -> dic
     total = sum(s[0] for s in sums.values())
     out = {cls: {"n": n, "success_at_10": hits / n, "mrr": rr / n} for cls, (n, hits, rr) in sums.items()}
     out["_timing"] = {"queries": total, "seconds": elapsed, "ms_per_query": 1000 * elapsed / max(total, 1)}
+    out["_ranks"] = ranks
     return out
 
 

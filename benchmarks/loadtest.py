@@ -149,7 +149,7 @@ while time.monotonic() < deadline:
         article.save()
     saved.append([article.pk, article.title])
     n += 1
-    time.sleep(0.2)
+    time.sleep({interval})
 print("SAVED=" + json.dumps(saved, ensure_ascii=False))
 """
 
@@ -217,15 +217,19 @@ def prepare(data_dir: Path, sample: int, env: dict[str, str]) -> None:
     print(f"prepared: import {imported - started:.0f} s, index {time.monotonic() - imported:.0f} s", flush=True)
 
 
-def rss_sampler(server: Gunicorn, stop: threading.Event, peaks: dict[int, int]) -> None:
+def rss_sampler(server: Gunicorn, stop: threading.Event, peaks: dict[int, tuple[int, int]]) -> None:
+    """Peak (VmRSS, RssAnon) in kB per worker. RssAnon is the worker's own memory; the rest of VmRSS is
+    mostly the memory-mapped index files, shared between workers through the page cache."""
     while not stop.is_set():
         for pid in server.worker_pids():
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
             except FileNotFoundError:
                 continue
-            kb = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
-            peaks[pid] = max(peaks.get(pid, 0), kb)
+            rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+            anon = int(re.search(r"RssAnon:\s+(\d+)", status).group(1))
+            old = peaks.get(pid, (0, 0))
+            peaks[pid] = (max(old[0], rss), max(old[1], anon))
         stop.wait(1.0)
 
 
@@ -309,7 +313,15 @@ def run(args: argparse.Namespace) -> dict:
             sampler.start()
             log_offset = server.data_dir.joinpath("access.log").stat().st_size
             editor = subprocess.Popen(
-                [str(PYTHON), "manage.py", "shell", "-c", EDITOR_SCRIPT.format(seconds=args.duration)],
+                [
+                    str(PYTHON),
+                    "manage.py",
+                    "shell",
+                    "-c",
+                    EDITOR_SCRIPT.format(
+                        seconds=args.duration if args.editor_interval else 0, interval=args.editor_interval
+                    ),
+                ],
                 cwd=REPO,
                 env=env,
                 stdout=subprocess.PIPE,
@@ -355,10 +367,12 @@ def run(args: argparse.Namespace) -> dict:
             "cpus": os.cpu_count(),
             "load_average_after": Path("/proc/loadavg").read_text().split()[:3],
             "connections": args.connections,
+            "editor_interval_s": args.editor_interval,
             "duration_s": round(elapsed, 1),
             "wrk": parse_wrk(wrk.stdout + wrk.stderr),
             "per_kind_server": per_kind,
-            "worker_rss_mb_peak": sorted(round(kb / 1024, 1) for kb in after_rss.values()),
+            "worker_rss_mb_peak": sorted(round(rss / 1024) for rss, _ in after_rss.values()),
+            "worker_anon_mb_peak": sorted(round(anon / 1024) for _, anon in after_rss.values()),
             "editor": verify,
             "check_index": {
                 "returncode": check_index.returncode,
@@ -408,7 +422,8 @@ def report(result: dict) -> str:
                 f"  {kind:8} n={lat['n']:6}  p50 {lat['p50']:7.1f}  p95 {lat['p95']:7.1f}  p99 {lat['p99']:7.1f}"
                 f"  max {lat['max']:7.1f} ms  status {data['status']}"
             )
-    lines.append(f"worker RSS peak (MB): {result['worker_rss_mb_peak']}")
+    lines.append(f"worker peak RSS (MB): {result['worker_rss_mb_peak']}")
+    lines.append(f"  of it private (RssAnon, not shared with other workers): {result['worker_anon_mb_peak']}")
     lines.append(f"load average after the run: {' '.join(result['load_average_after'])} on {result['cpus']} CPUs")
     editor = result["editor"]
     lines.append(
@@ -428,6 +443,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir")
+    parser.add_argument("--editor-interval", type=float, default=1.0, help="seconds between editor saves; 0: no editor")
     args = parser.parse_args()
     random.seed(1)
     result = run(args)

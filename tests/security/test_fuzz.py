@@ -163,3 +163,25 @@ def test_unknown_things_are_404_not_500(client, archive, path):
     if path == "/2015/7/22/1/":
         path = f"/2015/7/22/{archive['ordinary'][0].pk}/"
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "أستانا", "date_from": "2016-01-01", "date_to": "2015-01-01"},  # reversed range
+        {"q": "أستانا", "date_from": "2015-02-30"},
+        {"q": "أستانا", "date_to": "99999-01-01"},
+        {"q": "أستانا", "section": "no-such-section"},
+        {"q": "أستانا", "page": "-1"},
+        {"q": "أستانا", "page": "99999999999999999999999"},
+        {"q": "أستانا", "page": "abc"},
+    ],
+)
+def test_bad_parameters_get_a_client_error_or_a_message(client, archive, params):
+    page = client.get("/search/", params)
+    api = client.get("/api/search/", params)
+    assert page.status_code in (200, 400, 404)
+    assert api.status_code in (200, 400, 404)
+    if page.status_code == 200:
+        # Not silently ignored: the page says what was wrong, in Arabic, and shows no results for it.
+        assert page.context["form"].errors, params

@@ -159,7 +159,11 @@ HAYSTACK_CONNECTIONS = {
 # Index updates run from transaction.on_commit after inlines are saved (articles/search/signals.py),
 # not from haystack's RealtimeSignalProcessor, which indexes one inline save too early.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
+# haystack's own highlighter runs the query through an English analyzer (CONVENTIONS trap 2).
+HAYSTACK_CUSTOM_HIGHLIGHTER = "articles.search.highlight.ArabicHighlighter"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+# Index edits right after they commit; bulk imports switch this off and build the index in one pass.
+NEWSARCHIVE_SEARCH_REALTIME = env_bool("NEWSARCHIVE_SEARCH_REALTIME", True)
 SEARCH_MAX_QUERY_LENGTH = 256
 SEARCH_MAX_TERMS = 12
 

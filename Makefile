@@ -25,7 +25,7 @@ migrate: install
 # Live indexing is off here: `make index` builds the whole index in one pass right after.
 import-sample: export NEWSARCHIVE_SEARCH_REALTIME = 0
 import-sample: migrate
-	-$(MANAGE) import_articles $(SHARED)/seeds/000_14c593dc8bf47eef.txt $(SHARED)/seeds/004_eb6746986b947118.txt
+	$(MANAGE) import_articles $(SHARED)/seeds/000_14c593dc8bf47eef.txt $(SHARED)/seeds/004_eb6746986b947118.txt
 	$(MANAGE) import_articles --sample $(SAMPLE) $(SHARED)/data/saudinewsnet
 
 # Spelling-variant sets first: they are applied when documents are indexed. build_index builds a
@@ -57,8 +57,15 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Whole-corpus benchmarks (tens of minutes on 2 cores); each writes its report under docs/benchmarks/.
 bench: install
-	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.import_bench
+	$(PY) -m benchmarks.search_eval
+	$(PY) -m benchmarks.search_latency
+
+# 50 connections for 60 s against gunicorn over the full corpus, with an editor saving meanwhile.
+loadtest: install
+	$(PY) -m benchmarks.loadtest
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

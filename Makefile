@@ -8,7 +8,7 @@ SAMPLE ?= 2000
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve setup install migrate import-sample index test lint format bench loadtest clean
+.PHONY: run serve setup install migrate import-sample index axe test lint format bench loadtest clean
 
 # The venv is rebuilt only when requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -42,7 +42,11 @@ serve: install
 
 run: setup serve
 
-test: install
+# axe-core (npm registry) for the accessibility checks in the browser tests; kept in var/, not in git.
+axe:
+	scripts/axe.sh
+
+test: install axe
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
@@ -64,7 +68,11 @@ bench: install
 	$(PY) -m benchmarks.search_latency
 
 # 50 connections for 60 s against gunicorn over the full corpus, with an editor saving meanwhile.
-loadtest: install
+load# axe-core (npm registry) for the accessibility checks in the browser tests; kept in var/, not in git.
+axe:
+	scripts/axe.sh
+
+test: install axe
 	$(PY) -m benchmarks.loadtest
 
 clean:

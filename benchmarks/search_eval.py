@@ -111,6 +111,11 @@ NAME_VARIANTS: tuple[tuple[str, ...], ...] = (
 )
 NAME_CLITICS = ("وبال", "وال", "بال", "لل", "ال", "و", "ب", "")
 NAME_INDEX = {spelling: group for group in NAME_VARIANTS for spelling in group}
+# Spellings that are also ordinary adjectives (سورية "Syrian", موريتانية "Mauritanian", تكنولوجية
+# "technological"): a title word in this form is not necessarily the name, so it is never respelled.
+# Only the unambiguous form is, and country names never take the article (السوريا is no spelling of Syria).
+AMBIGUOUS_SPELLINGS = {"سورية", "موريتانية", "تكنولوجية"}
+COUNTRY_NAMES = {"سوريا", "موريتانيا"}
 STOP_NORMALIZED = {lucene_arabic.normalize(w) for w in lucene_arabic.STOPWORDS}
 
 
@@ -284,8 +289,10 @@ CLASS_NOTES = {
 def _name_variant(word: str) -> tuple[str, str] | None:
     """(this spelling's clitic, another spelling of the same name) for a title word in NAME_VARIANTS."""
     for clitic in NAME_CLITICS:
-        if word.startswith(clitic) and word[len(clitic) :] in NAME_INDEX:
-            stem = word[len(clitic) :]
+        stem = word[len(clitic) :]
+        if word.startswith(clitic) and stem in NAME_INDEX and stem not in AMBIGUOUS_SPELLINGS:
+            if stem in COUNTRY_NAMES and clitic.endswith(("ال", "لل")):
+                continue
             others = [s for s in NAME_INDEX[stem] if s != stem]
             return clitic, others[0]
     return None

@@ -128,6 +128,7 @@ def build(procs: int = 2, chunk: int = 1000, progress=None) -> dict:
     from whoosh.multiproc import MpWriter
 
     from articles.search import variants
+    from articles.search.backend import WRITER_OPTIONS
 
     started = time.monotonic()
     backend = connections["default"].get_backend()
@@ -139,9 +140,9 @@ def build(procs: int = 2, chunk: int = 1000, progress=None) -> dict:
         try:
             ix = backend.create_build_index(directory)
             if procs > 1:
-                writer = MpWriter(ix, procs=procs, batchsize=250, multisegment=True, limitmb=128)
+                writer = MpWriter(ix, procs=procs, batchsize=250, multisegment=True, limitmb=128, **WRITER_OPTIONS)
             else:
-                writer = ix.writer(limitmb=256)
+                writer = ix.writer(limitmb=256, **WRITER_OPTIONS)
             try:
                 for i in range(0, len(pks), chunk):
                     for obj in index.index_queryset().filter(pk__in=pks[i : i + chunk]).order_by():

@@ -1,5 +1,6 @@
 """The article admin through the test client: Arabic RTL pages, inlines, actions, autocomplete, query count."""
 
+import re
 from datetime import datetime
 
 import pytest
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Paragraph, RelatedLink
-from tests.factories import make_article, make_brief, make_publication, make_section
+from tests.factories import make_article, make_brief, make_publication, make_related, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +83,34 @@ def test_change_page_shows_fieldsets_and_ordered_inlines(superuser_client):
         assert title in html
     assert html.index("عنوان فرعي") < html.index("الفقرة الثالثة") < html.index("الفقرة الأولى")
     assert reverse("admin:view_on_site", args=[response.context["content_type_id"], article.pk]) in html
+
+
+def form_tag(html: str, name: str) -> str:
+    """The opening tag of the form control called ``name``."""
+    match = re.search(rf'<(?:input|select|textarea)\b[^>]*\bname="{re.escape(name)}"[^>]*>', html)
+    assert match, name
+    return match.group(0)
+
+
+def test_change_page_inputs_have_accessible_names(superuser_client):
+    """Inline cells and the split date/time inputs have no <label>: each carries an aria-label."""
+    article = make_article(title="خبر", paragraphs=["أولى"])
+    make_related(article, "خبر آخر")
+    response = superuser_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    html = response.content.decode()
+    for name, label in [
+        ("published_at_0", "تاريخ النشر: التاريخ"),
+        ("published_at_1", "تاريخ النشر: الوقت"),
+        ("paragraphs-0-position", "الترتيب، فقرة"),
+        ("paragraphs-0-kind", "النوع، فقرة"),
+        ("paragraphs-0-text", "النص، فقرة"),
+        ("related_links-0-position", "الترتيب، مقال مرتبط"),
+        ("related_links-0-title", "العنوان، مقال مرتبط"),
+    ]:
+        assert f'aria-label="{label}"' in form_tag(html, name), name
+    # Select2 names its combobox by the text it shows: the placeholder while no article is chosen.
+    assert 'data-placeholder="المقال (ابحث بالعنوان)"' in form_tag(html, "related_links-0-target")
+    assert "admin-overrides.css" in html
 
 
 def test_add_article_with_paragraphs_and_related_link(superuser_client):

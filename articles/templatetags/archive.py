@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from hijridate import Gregorian
 
 from articles.models import Article, Brief, Section
+from articles.views import distinct_periods
 
 register = template.Library()
 
@@ -135,11 +136,15 @@ def more_in_section(article: Article) -> dict:
 
 @register.inclusion_tag("includes/section_nav.html", takes_context=True)
 def section_nav(context) -> dict:
-    return {"sections": list(Section.objects.all()), "current": context.get("section")}
+    # The home page has already read every section (context "all_sections"): no second query.
+    sections = context.get("all_sections")
+    if sections is None:
+        sections = list(Section.objects.all())
+    return {"sections": sections, "current": context.get("section")}
 
 
 @register.inclusion_tag("includes/month_links.html")
 def month_links() -> dict:
     """Archive months with published articles, newest first, grouped by year."""
-    months = Article.objects.published().dates("published_at", "month", order="DESC")
+    months = distinct_periods(Article.objects.published(), "published_at", "month", order="DESC")
     return {"years": [(year, list(items)) for year, items in groupby(months, key=lambda d: d.year)]}

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.templatetags.archive import ar_date, ar_datetime, hijri, more_in_section
+from articles.views import distinct_periods
 from tests.factories import make_article, make_section
 
 
@@ -86,3 +87,34 @@ def test_month_links_group_by_year_with_arabic_names():
     assert '<a href="/2015/8/">أغسطس 2015</a>' in html
     assert '<a href="/2015/7/">يوليو 2015</a>' in html
     assert '<a href="/2016/1/">يناير 2016</a>' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("zone", ["Asia/Riyadh", "Europe/Paris", "America/New_York"])
+def test_distinct_periods_equal_django_dates_across_local_boundaries(zone):
+    """The cheap SQLite walk gives what dates()/datetimes() give, also at UTC/local period edges.
+
+    Riyadh has one offset (the walk is used); Paris and New York change offset with daylight saving
+    (the walk's result is rejected and dates() answers), on either side of UTC.
+    """
+    utc = UTC
+    for moment in [
+        datetime(2015, 7, 31, 21, 30, tzinfo=utc),  # 1 August 00:30 in Riyadh
+        datetime(2015, 7, 31, 20, 59, tzinfo=utc),  # 31 July 23:59 in Riyadh
+        datetime(2015, 12, 31, 22, 0, tzinfo=utc),  # 2016 in Riyadh and Paris
+        datetime(2016, 1, 1, 3, 0, tzinfo=utc),  # still 2015 in New York
+        datetime(2016, 3, 27, 0, 30, tzinfo=utc),
+        datetime(2016, 3, 27, 1, 30, tzinfo=utc),  # Paris switches to summer time in between
+    ]:
+        make_article(published_at=moment)
+    make_article(published_at=datetime(2015, 9, 1, tzinfo=utc), status=Article.Status.DRAFT)
+    queryset = Article.objects.published()
+    with timezone.override(zone):
+        for kind in ("year", "month", "day"):
+            assert distinct_periods(queryset, "published_at", kind) == list(queryset.dates("published_at", kind))
+            assert distinct_periods(queryset, "published_at", kind, "DESC", datetimes=True) == list(
+                queryset.datetimes("published_at", kind, "DESC")
+            )
+        july = queryset.filter(published_at__lt=datetime(2015, 8, 15, tzinfo=utc))
+        assert distinct_periods(july, "published_at", "day") == list(july.dates("published_at", "day"))
+    assert distinct_periods(Article.objects.none(), "published_at", "month") == []

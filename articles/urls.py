@@ -26,5 +26,10 @@ urlpatterns = [
     path("feeds/section/<str:slug>/atom/", feeds.SectionAtomFeed(), name="section_feed_atom"),
     # Sitemap index at /sitemap.xml, one sitemap per kind (articles are paginated by Sitemap.limit).
     path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps, "sitemap_url_name": "articles:sitemap"}),
-    path("sitemap-<str:section>.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "sitemap-<str:section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps, "template_name": "articles/sitemap.xml"},
+        name="sitemap",
+    ),
 ]

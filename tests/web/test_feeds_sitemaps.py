@@ -1,13 +1,14 @@
 """RSS/Atom feeds and the sitemap: valid XML, Arabic, only published articles, plain-text items."""
 
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
 from articles.feeds import FEED_SIZE
 from articles.models import Article
+from articles.sitemaps import ArticleSitemap
 from tests.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +104,31 @@ def test_sitemap_index_and_sitemaps(client, seed_article, django_assert_num_quer
 
     sections = ET.fromstring(client.get("/sitemap-sections.xml").content).findall(f"{SITEMAP}url")
     assert len(sections) == 3  # the seed section, the draft's own section, "فارغ"
+
+
+def test_articles_sitemap_is_paginated_with_article_urls(client, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    articles = [make_article(published_at=datetime(2015, 7, day, 23, 30, tzinfo=UTC)) for day in (20, 21, 22)]
+    make_article(title="مسودة", status=Article.Status.DRAFT)
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    locs = [e.text for e in index.iter(f"{SITEMAP}loc")]
+    assert locs == [
+        "http://testserver/sitemap-articles.xml",
+        "http://testserver/sitemap-articles.xml?p=2",
+        "http://testserver/sitemap-sections.xml",
+    ]
+    latest = max(a.modified for a in articles)
+    lastmods = [e.text for e in index.iter(f"{SITEMAP}lastmod")]
+    assert lastmods[:2] == [timezone.localtime(latest).isoformat()] * 2
+    pages = []
+    for page in ("1", "2"):
+        with django_assert_num_queries(2):
+            response = client.get("/sitemap-articles.xml", {"p": page})
+        pages.append([u.findtext(f"{SITEMAP}loc") for u in ET.fromstring(response.content).findall(f"{SITEMAP}url")])
+    # Same URLs as Article.get_absolute_url (the local day: 23:30 UTC on the 20th is the 21st in Riyadh).
+    assert pages == [
+        [f"http://testserver{articles[0].get_absolute_url()}", f"http://testserver{articles[1].get_absolute_url()}"],
+        [f"http://testserver{articles[2].get_absolute_url()}"],
+    ]
+    assert articles[0].get_absolute_url() == f"/2015/7/21/{articles[0].pk}/"
+    assert client.get("/sitemap-articles.xml", {"p": "3"}).status_code == 404

@@ -6,12 +6,13 @@ through the short URL ``/a/<pk>/``, which otherwise redirects to the permanent d
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -51,13 +52,17 @@ _NEXT_PERIOD = {
 # The first instant of every local period that has rows, oldest first. A recursive walk jumping from the
 # first instant of one period to the first at or after the start of the next: every step is one seek
 # on the (status, published_at) index, never a scan, so the cost grows with the number of periods only.
+# {column} {table} {where}: the queryset's own SELECT, split. The seek bound comes *first* in the step's
+# WHERE: with several lower bounds on one column (a year or month view's range), SQLite seeks by the
+# first one and filters by the others, and the range's start would make every step a scan.
 _PERIODS_SQL = """
 WITH RECURSIVE periods(first_at) AS (
-    SELECT (SELECT period_at FROM ({base}) ORDER BY period_at LIMIT 1)
+    SELECT (SELECT {column} FROM {table} WHERE {where} ORDER BY 1 LIMIT 1)
     UNION ALL
     SELECT (
-        SELECT period_at FROM ({base}) WHERE period_at >= datetime(periods.first_at, %s, %s, %s, %s)
-        ORDER BY period_at LIMIT 1
+        SELECT {column} FROM {table}
+        WHERE {column} >= datetime(periods.first_at, %s, %s, %s, %s) AND {where}
+        ORDER BY 1 LIMIT 1
     )
     FROM periods WHERE periods.first_at IS NOT NULL
 )
@@ -111,19 +116,25 @@ def distinct_periods(queryset: QuerySet, field: str, kind: str, order: str = "AS
     if connection.vendor == "sqlite":
         offset = int(timezone.localtime(timezone.now(), tz).utcoffset().total_seconds())
         try:
-            base, base_params = (
-                queryset.order_by()
-                .filter(**{f"{field}__isnull": False})
-                .values(period_at=F(field))
-                .query.sql_with_params()
+            sql, params = (
+                queryset.order_by().filter(**{f"{field}__isnull": False}).values_list(field).query.sql_with_params()
             )
         except EmptyResultSet:  # e.g. queryset.none()
             return []
-        modifiers = (f"{offset:+d} seconds", *_NEXT_PERIOD[kind], f"{-offset:+d} seconds")
-        with connection.cursor() as cursor:
-            cursor.execute(_PERIODS_SQL.format(base=base), (*base_params, *base_params, *modifiers))
-            firsts = [_utc(value) for (value,) in cursor.fetchall()]
-        if _one_offset(firsts, offset, tz):
+        qn = connection.ops.quote_name
+        table = qn(queryset.model._meta.db_table)
+        column = f"{table}.{qn(queryset.model._meta.get_field(field).column)}"
+        select = re.match(rf'SELECT {re.escape(column)}(?: AS "\w+")? FROM {re.escape(table)} WHERE ', sql)
+        firsts = None
+        if select and " ORDER BY " not in sql and " LIMIT " not in sql:  # one table, no joins
+            where = sql[select.end() :]
+            modifiers = (f"{offset:+d} seconds", *_NEXT_PERIOD[kind], f"{-offset:+d} seconds")
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _PERIODS_SQL.format(column=column, table=table, where=where), (*params, *modifiers, *params)
+                )
+                firsts = [_utc(value) for (value,) in cursor.fetchall()]
+        if firsts is not None and _one_offset(firsts, offset, tz):
             result = sorted({_truncate(value, kind, tz) for value in firsts}, reverse=order == "DESC")
     if result is None:
         if datetimes:

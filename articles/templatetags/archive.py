@@ -7,6 +7,8 @@ never through hand-written month tables. Sidebar blocks are inclusion tags, one 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from datetime import date, datetime
 from itertools import groupby
 
@@ -78,6 +80,35 @@ def article_summary(article: Article) -> str:
 
 
 register.filter("summary", article_summary)
+
+
+# Tashkeel (harakat, tanwin, shadda, sukun, dagger alif) and tatweel: spelling variants of the same text.
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_TRUNCATION = re.compile(r"\s*(?:…|\.\.\.+)\s*$")
+
+
+def _comparable(text: str) -> str:
+    """Text as compared for repetition: NFKC, no tashkeel/tatweel, one space, no trailing ellipsis."""
+    text = _ARABIC_MARKS.sub("", unicodedata.normalize("NFKC", text))
+    return " ".join(_TRUNCATION.sub("", text).split())
+
+
+@register.filter
+def distinct_lead(article: Article) -> str:
+    """The lead, or "" when it only repeats the start of the body's first paragraph.
+
+    Imported articles often have as lead the first paragraph itself, or its start cut with "…": shown
+    above the body it reads twice. Compared on normalized text (``_comparable``); reads the article's
+    (prefetched) paragraphs.
+    """
+    lead = article.lead
+    if not lead:
+        return ""
+    first = next((p.text for p in article.paragraphs.all() if not p.is_crosshead), "")
+    short, body = _comparable(lead), _comparable(first)
+    if short and body.startswith(short):
+        return ""
+    return lead
 
 
 @register.simple_tag

@@ -174,3 +174,34 @@ class TestDraftsAndFuture:
     def test_unknown_article_is_404(self, client, admin_client):
         assert client.get("/a/999999/").status_code == 404
         assert admin_client.get("/a/999999/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("lead", "shown"),
+    [
+        # The seed page: the lead is the first paragraph's start, cut with "…" (or "...").
+        ("قبل يوميْن، استقبل الرئيس السوري بشار الأسد كبير مساعدي…", False),
+        ("قبل يوميْن، استقبل الرئيس السوري بشار الأسد ...", False),
+        # The whole first paragraph, with other spacing and without the tashkeel.
+        ("قبل يومين،  استقبل الرئيس السوري بشار الأسد كبير مساعدي وزير الخارجية الإيراني علي أصغر خاجي.", False),
+        # A real summary.
+        ("دمشق وطهران تنسقان قبل اجتماع سوتشي.", True),
+        # Starts like the paragraph but goes on differently: not a repetition.
+        ("قبل يوميْن، استقبل الرئيس السوري وفدًا عراقيًا.", True),
+    ],
+)
+def test_lead_shown_only_when_it_does_not_repeat_the_first_paragraph(client, lead, shown):
+    article = make_article(
+        lead=lead,
+        paragraphs=[
+            "عنوان فرعي",
+            "قبل يوميْن، استقبل الرئيس السوري بشار الأسد كبير مساعدي وزير الخارجية الإيراني علي أصغر خاجي.",
+        ],
+        crossheads={0},  # the first body paragraph is the first non-crosshead
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert ('<p class="article-lead">' in html) is shown
+    if shown:
+        assert f'<p class="article-lead">{lead}</p>' in html
+    # The lead still describes the page either way.
+    assert f'<meta name="description" content="{lead.split()[0]}' in html

@@ -57,14 +57,7 @@ def test_home_section_article_related(page, live_site):
 @pytest.mark.parametrize(
     "query",
     [
-        pytest.param(
-            "واستانا",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="search-engine: a one-letter proclitic (و/ب/ل) without ال is not stripped at query time: "
-                "واستانا, باستانا, لاستانا find 0 articles (suggestion واحتنا)",
-            ),
-        ),
+        "واستانا",
         "الاستانه",
         "والاستانة",
     ],

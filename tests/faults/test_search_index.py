@@ -69,7 +69,13 @@ def break_index(index_dir: Path, how: str, worker: str) -> None:
         shutil.rmtree(index_dir)
         index_dir.mkdir()
     elif how == "corrupt":
-        segments = sorted(index_dir.glob("*.seg"), key=lambda p: p.stat().st_size, reverse=True)
+        # Segment files: one compound *.seg per segment, or (non-compound) one file per part; the
+        # largest is the postings, which every search reads.
+        segments = sorted(
+            (p for p in index_dir.iterdir() if p.name.startswith("MAIN_") and p.is_file()),
+            key=lambda p: p.stat().st_size,
+            reverse=True,
+        )
         assert segments, sorted(p.name for p in index_dir.iterdir())
         with segments[0].open("r+b") as handle:
             handle.truncate(segments[0].stat().st_size // 3)

@@ -261,6 +261,7 @@ def redis_url(tmp_path):
 def test_page_cache_on_redis(settings, redis_url, article, django_capture_on_commit_callbacks):
     settings.CACHES = {"default": cache_config_from_url(redis_url, settings.DATA_DIR)}
     settings.MIDDLEWARE = with_page_cache(settings.MIDDLEWARE)
+    settings.PAGE_CACHE_SECONDS = 300
     client = Client()
     url = article.get_absolute_url()
     assert client.get(url)["X-Page-Cache"] == "miss"

@@ -20,11 +20,13 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import heapq
 import logging
 import os
 import shutil
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
@@ -239,11 +241,12 @@ def top_docs(searcher, query, docs: set[int], limit: int, cache: dict | None = N
                 current = get(local + offset)
                 if current is not None:
                     approx[local + offset] = current + boost * score_of(weight, lengths[local] or 0)
-    ranked = sorted(approx.items(), key=lambda item: (-item[1], item[0]))
-    if len(ranked) > limit:
-        floor = ranked[limit - 1][1] - 1e-6 * max(1.0, abs(ranked[limit - 1][1]))
-        ranked = [item for item in ranked if item[1] >= floor]
-    candidates = sorted(docnum for docnum, _ in ranked)
+    if len(approx) > limit:
+        lowest = heapq.nlargest(limit, approx.values())[-1]
+        floor = lowest - 1e-6 * max(1.0, abs(lowest))
+        candidates = sorted(docnum for docnum, score in approx.items() if score >= floor)
+    else:
+        candidates = sorted(approx)
     exact: list[tuple[float, int]] = []
     context = searcher.context()
     for sub, offset in searcher.leaf_searchers():
@@ -327,10 +330,7 @@ def _column(searcher, fieldname: str) -> list:
 def facet_counts(searcher, docs: set[int], fieldname: str) -> dict:
     """{value: number of ``docs`` with it} for a sortable keyword column (as Whoosh's Count facet)."""
     column = _column(searcher, fieldname)
-    raw: dict = {}
-    for docnum in docs:
-        value = column[docnum]
-        raw[value] = raw.get(value, 0) + 1
+    raw = Counter(map(column.__getitem__, docs))
     field = searcher.schema[fieldname]
     out: dict = {}
     for value, count in raw.items():

@@ -248,6 +248,25 @@ def analyze_exact(word: str, variant_map: Mapping[str, str] = EMPTY_VARIANTS) ->
     return fold_variants(normalize(word), variant_map)
 
 
+@lru_cache(maxsize=100_000)
+def analyze_clitic(word: str, variant_map: Mapping[str, str] = EMPTY_VARIANTS) -> tuple[tuple[str, ...], str] | None:
+    """The other reading of a query word that may start with a one-letter clitic (وقرار = و + قرار).
+
+    Query mode keeps such a word unstripped (وزير is a word); this gives the stripped reading as
+    (stems, exact term) so the query can match either form, or None when the word has no such
+    reading (no clitic, a known prefix+ال form, a protected name, or a stop word left after ``و``).
+    """
+    token = normalize(word)
+    if not token or token in STOP_WORDS or len(token) < 4 or token[0] not in SINGLE_PREFIXES:
+        return None
+    query = light_stems(token, variant_map, index=False)
+    stems = tuple(s for s in light_stems(token, variant_map, index=True) if s not in query)
+    rest = token[1:]
+    if not stems or rest in STOP_WORDS:
+        return None
+    return stems, fold_variants(rest, variant_map)
+
+
 @lru_cache(maxsize=500_000)
 def analyze_spell(word: str) -> str:
     return spell_form(word)
@@ -256,6 +275,7 @@ def analyze_spell(word: str) -> str:
 def clear_caches() -> None:
     analyze_stemmed.cache_clear()
     analyze_exact.cache_clear()
+    analyze_clitic.cache_clear()
     analyze_spell.cache_clear()
 
 

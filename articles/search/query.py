@@ -42,6 +42,8 @@ __all__ = [
 ]
 
 FUZZY_MIN_LENGTH = 5
+# Weight of the stripped reading of a word that may start with a one-letter clitic (وقرار -> قرار).
+CLITIC_BOOST = 0.5
 
 
 def _prefix(term: str) -> int:
@@ -231,6 +233,20 @@ class _Builder:
         for stem in stems:
             subs += [Q.Term("text", stem), Q.Term("title", stem)]
         subs += [Q.Term("text_exact", exact), Q.Term("title_exact", exact)]
+        # وقرار may be و + قرار: either reading matches, the word as typed scores higher.
+        clitic = analysis.analyze_clitic(word, self.variants)
+        if clitic is not None:
+            other_stems, other_exact = clitic
+            for stem in other_stems:
+                subs += [Q.Term("text", stem, boost=CLITIC_BOOST), Q.Term("title", stem, boost=CLITIC_BOOST)]
+            subs += [
+                Q.Term("text_exact", other_exact, boost=CLITIC_BOOST),
+                Q.Term("title_exact", other_exact, boost=CLITIC_BOOST),
+            ]
+            if positive:
+                self.matcher.stems.update(other_stems)
+                self.matcher.exact.add(other_exact)
+            stems = (*stems, *other_stems)
         found = any(self._freq(f, s) for s in stems for f in ("text", "title")) or self._freq("text_exact", exact)
         if not found and positive:
             self.unknown.append(word)

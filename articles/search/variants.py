@@ -1,4 +1,4 @@
-"""The folded variant -> canonical map from the editors' VariantSet rows.
+"""The folded variant -> canonical map from the editors' VariantSet rows (the shipped sets while there are none).
 
 Search canonicalises every spelling of a set to the first one, at index and at query time, so
 any spelling finds all of them and phrases stay intact (SEARCH-DESIGN.md §3). Changing sets
@@ -54,9 +54,18 @@ def pinned(mapping: VariantMap | None = None) -> Iterator[VariantMap]:
 
 
 def load_variant_map() -> VariantMap:
-    from articles.models import VariantSet
+    """The active VariantSet rows; the shipped sets while the table has no row at all.
 
-    return build_variant_map([vs.spellings for vs in VariantSet.objects.filter(is_active=True).order_by("pk")])
+    A fresh archive (``load_variants`` never run) thus searches with the starter sets instead of
+    none; once editors have any row, the table alone decides (an inactive row turns its set off).
+    """
+    from articles.models import VariantSet
+    from articles.search.starter_variants import STARTER_VARIANTS
+
+    rows = list(VariantSet.objects.order_by("pk"))
+    if not rows:
+        return build_variant_map([list(spellings) for spellings, _note in STARTER_VARIANTS])
+    return build_variant_map([vs.spellings for vs in rows if vs.is_active])
 
 
 def invalidate(**kwargs) -> None:

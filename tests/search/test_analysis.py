@@ -187,3 +187,14 @@ def test_variant_map_is_hashable_by_identity_for_the_caches():
     assert hash(a) != hash(b)
     assert analyze_stemmed("ترمب", a) == ("ترامب",)
     assert analyze_stemmed("ترمب") == ("ترمب",)
+
+
+def test_clitic_reading_of_a_query_word():
+    from articles.search.analysis import analyze_clitic
+
+    assert analyze_clitic("وقرار") == (("قرار",), "قرار")
+    assert analyze_clitic("بمفاوضات") == (("مفاوض",), "مفاوضات")
+    assert analyze_clitic("والقرار") is None  # a known prefix: already stripped
+    assert analyze_clitic("ومنذ") is None  # a stop word after و
+    assert analyze_clitic("قرار") is None
+    assert analyze_clitic("وزن") is None  # too short to carry a clitic

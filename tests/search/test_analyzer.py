@@ -4,7 +4,7 @@ import pytest
 
 from articles.search.analyzer import ExactArabicAnalyzer, SpellAnalyzer, StemmingArabicAnalyzer
 
-pytestmark = pytest.mark.django_db  # the variant map is read from the database (empty here)
+pytestmark = pytest.mark.django_db  # the variant map is read from the database (no rows: the shipped sets)
 
 
 def run(analyzer, text, mode="index"):
@@ -31,7 +31,8 @@ def test_stemmed_index_mode_gives_both_readings_at_one_position():
 
 def test_exact_keeps_stop_words_and_spell_keeps_letters():
     text = "في أستانةِ"
-    assert run(ExactArabicAnalyzer(), text) == [("في", 0, 0, 2), ("استانه", 1, 3, 10)]
+    # أستانة folds to استانه, then the shipped set أستانا/أستانة/آستانة canonicalises it
+    assert run(ExactArabicAnalyzer(), text) == [("في", 0, 0, 2), ("استانا", 1, 3, 10)]
     assert run(SpellAnalyzer(), text) == [("في", 0, 0, 2), ("أستانة", 1, 3, 10)]
 
 

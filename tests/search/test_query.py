@@ -93,6 +93,21 @@ def test_clitics_and_suffixes(corpus):
     assert pks(search("وزير")) == [corpus["astana"].pk]  # الوزير in the text
 
 
+def test_a_clitic_added_by_the_reader_still_finds_the_word(search_index):
+    # The reader types وقرار for a title with قرار; another article really has وقرار.
+    target = make_article(title="قرار جديد بشأن الطيران المدني", paragraphs=["نص الخبر الأول."])
+    other = make_article(title="وقرار جديد بشأن الطيران المدني", paragraphs=["نص الخبر الثاني."])
+    unrelated = make_article(title="قرار عن التعليم", paragraphs=["لا شيء عن الجو."])
+    build()
+    outcome = search("وقرار الطيران المدني")
+    assert outcome.fallback is False
+    # both readings match all words; the word as typed (وقرار) ranks first
+    assert pks(outcome) == [other.pk, target.pk]
+    assert unrelated.pk not in pks(outcome)
+    assert outcome.hits[1].title_html == "<mark>قرار</mark> جديد بشأن <mark>الطيران</mark> <mark>المدني</mark>"
+    assert set(pks(search("بقرار الطيران"))) == {other.pk, target.pk}
+
+
 def test_all_words_must_match_then_any_word_fallback(corpus):
     both = search("مفاوضات جنيف")
     assert pks(both) == [corpus["geneva"].pk] and both.fallback is False

@@ -38,6 +38,14 @@ def test_map_from_rows_is_cached_and_invalidated_on_save_and_delete(django_asser
     assert "استانه" not in get_variant_map()
 
 
+def test_shipped_sets_apply_until_the_table_has_a_row():
+    fresh = get_variant_map()  # load_variants never run
+    assert fresh["اميركي"] == "امريكي" and fresh["سوريه"] == "سوريا" and fresh["غوغل"] == "غوغل"
+    assert len({v for v in fresh.values()}) == len(STARTER_VARIANTS)
+    VariantSet.objects.create(canonical="ترامب", variants="ترمب", is_active=False)
+    assert dict(get_variant_map()) == {}  # the editors' table decides, even with only an inactive row
+
+
 def test_starter_sets_are_spellings_that_fold_apart():
     seen = set()
     for spellings, _note in STARTER_VARIANTS:

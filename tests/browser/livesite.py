@@ -49,7 +49,9 @@ def free_port() -> int:
 
 def site_env(data_dir: Path, **extra: str) -> dict[str, str]:
     """The environment of a production-like process on ``data_dir`` (no DEBUG, real settings)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
+    # Each site is self-contained in its data dir (SQLite there): under the PostgreSQL CI pass,
+    # DATABASE_URL names the database the in-process tests use, which a site must not share.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSARCHIVE_", "PG")) and k != "DATABASE_URL"}
     env.update(
         DJANGO_SETTINGS_MODULE=SERVER_SETTINGS,
         NEWSARCHIVE_DATA_DIR=str(data_dir),

@@ -8,13 +8,16 @@ Pipeline (SEARCH-DESIGN.md §2-6, with the issue's folding of ؤ -> و and ئ ->
   normalize()       NFKC on presentation forms, drop marks/tatweel/ignorables, fold letters and digits
   analyze_exact()   normalize + variant map                 (exact fields: phrases, fuzzy, ranking)
   analyze_stemmed() normalize + stop words + variants + protected names + light stem (stemmed fields)
-  spell_form()      drop marks/tatweel/ignorables and casefold, no folding ("did you mean" field)
+  spell_form()      drop marks/tatweel/ignorables and casefold, no folding ("did you mean" vocabulary)
+  count_spellings() / write_spellings() / read_spellings()   the "did you mean" vocabulary file
 """
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import NamedTuple
@@ -294,3 +297,46 @@ def build_variant_map(sets: list[list[str]]) -> VariantMap:
         for form in forms:
             mapping.setdefault(form, canonical)
     return mapping
+
+
+# --- "Did you mean" vocabulary ------------------------------------------------------------------
+# One file in the index directory, ``word<TAB>documents`` per line, in spell form. A build writes
+# it once (instead of a spell field with postings for every article: a third of the postings);
+# later writes append the words of the documents they add, and a reader sums repeated words.
+
+SPELL_FILE = "spelling.tsv"
+
+
+def count_spellings(text: str, counts: Counter) -> None:
+    """Count each distinct word of ``text`` once, as written (``spell_counts`` folds them)."""
+    counts.update(set(_WORD.findall(text)))
+
+
+def spell_counts(raw: Mapping[str, int]) -> dict[str, int]:
+    """{spell form: documents} from raw word counts (variants of one form summed)."""
+    out: dict[str, int] = {}
+    for word, count in raw.items():
+        form = spell_form(word)
+        if form:
+            out[form] = out.get(form, 0) + count
+    return out
+
+
+def write_spellings(directory: str, counts: Mapping[str, int], append: bool = False) -> None:
+    with open(os.path.join(directory, SPELL_FILE), "a" if append else "w", encoding="utf-8") as handle:
+        handle.writelines(f"{word}\t{count}\n" for word, count in sorted(counts.items()))
+
+
+def read_spellings(directory: str) -> dict[str, int]:
+    """{spell form: documents} of an index directory; {} when it has no vocabulary."""
+    counts: dict[str, int] = {}
+    try:
+        handle = open(os.path.join(directory, SPELL_FILE), encoding="utf-8")
+    except FileNotFoundError:
+        return counts
+    with handle:
+        for line in handle:
+            word, _, count = line.rstrip("\n").partition("\t")
+            if word and count.isdigit():
+                counts[word] = counts.get(word, 0) + int(count)
+    return counts

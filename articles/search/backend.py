@@ -1,8 +1,9 @@
 """haystack's Whoosh backend, fitted for Arabic and for several web workers (SEARCH-DESIGN.md §9).
 
 - Schema: ``text``/``title`` with the stemming Arabic analyzer, plus ``text_exact``/``title_exact``
-  (normalized, unstemmed, positions for phrases) and ``text_spell`` (letters as written, for
-  "did you mean"); slugs and the year are sortable keyword columns (filters and facets).
+  (normalized, unstemmed, positions for phrases); "did you mean" reads a word list beside the
+  index (``analysis.SPELL_FILE``), not a field with postings per article; slugs and the year are
+  sortable keyword columns (filters and facets).
 - Reads: one searcher per process (per thread), refreshed only when the index changed; no narrow
   query, no second searcher (haystack opens 2 searchers and 3 readers per query).
 - Writes: one writer at a time across processes, behind an flock on ``<PATH>.lock`` held for the
@@ -48,6 +49,7 @@ from whoosh.matching import FilterMatcher
 from whoosh.qparser import MultifieldParser
 from whoosh.util.numeric import byte_to_length
 
+from articles.search import analysis
 from articles.search.analyzer import ArabicText
 
 log = logging.getLogger(__name__)
@@ -366,7 +368,6 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
                 # Stems need no positions: phrases are matched on the exact field.
                 spec[name] = ArabicText("stem", stored=True, phrase=False)
                 spec[f"{name}_exact"] = ArabicText("exact", phrase=True, field_boost=EXACT_BOOST)
-                spec[f"{name}_spell"] = ArabicText("spell", phrase=False)
             elif name == "title":
                 spec[name] = ArabicText("stem", stored=True, phrase=False, field_boost=TITLE_BOOST)
                 spec[f"{name}_exact"] = ArabicText("exact", phrase=True, field_boost=TITLE_BOOST * EXACT_BOOST * 2)
@@ -484,7 +485,6 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
             out[key] = value if hasattr(value, "strftime") else self._from_python(value)
         text = out.get(self.content_field_name, "")
         out[f"{self.content_field_name}_exact"] = text
-        out[f"{self.content_field_name}_spell"] = text
         if "title" in out:
             out["title_exact"] = out["title"]
         return out
@@ -507,6 +507,11 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
                 writer.cancel()
                 raise
             writer.commit()
+            if documents:  # their words join the "did you mean" vocabulary (removals do not leave it)
+                raw: Counter = Counter()
+                for doc in documents:
+                    analysis.count_spellings(doc.get(self.content_field_name, ""), raw)
+                analysis.write_spellings(self.path, analysis.spell_counts(raw), append=True)
 
     def update(self, index, iterable, commit=True):
         if not self.setup_complete:

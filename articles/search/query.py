@@ -6,12 +6,16 @@ SearchInputError: words (all must match), "quoted phrases" (exact, on the unstem
 ``text``/``title`` and the exact-form ``text_exact``/``title_exact`` (exact and title matches add
 to the score, so they rank above stem-only matches). When all-words finds nothing, any-word ranking
 is used and ``fallback`` is True. A word of 5+ letters that finds nothing at all is matched within
-one edit on the exact field, and the unstemmed spell field suggests a correction ("did you mean").
+one edit on the exact field, and the index's word list (letters as written) suggests a correction
+("did you mean").
 """
 
 from __future__ import annotations
 
+import bisect
+import os
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -22,6 +26,8 @@ from django.utils import timezone
 from haystack import connections
 from whoosh import collectors
 from whoosh import query as Q
+from whoosh.automata.fsa import find_all_matches
+from whoosh.codec.base import Automata
 from whoosh.support.levenshtein import distance
 
 from articles.search import analysis
@@ -342,8 +348,48 @@ def terms_within(reader, fieldname: str, text: str, maxdist: int, prefix: int) -
 # --- Did you mean -------------------------------------------------------------------------------
 
 
-def suggest(reader, words: list[str], unknown: list[str]) -> str | None:
-    """The query with each unknown word replaced by the closest indexed spelling (then the most frequent)."""
+class SpellVocabulary:
+    """The index's "did you mean" word list (``analysis.SPELL_FILE``), sorted, with document counts."""
+
+    def __init__(self, counts: dict[str, int]):
+        self.counts = counts
+        self.words = sorted(counts)
+
+    def _ceiling(self, text: str) -> str | None:
+        i = bisect.bisect_left(self.words, text)
+        return self.words[i] if i < len(self.words) else None
+
+    def within(self, text: str, maxdist: int, prefix: int) -> set[str]:
+        """Words within ``maxdist`` edits sharing ``prefix`` letters: the DFA walk Whoosh does on a
+        segment's term list, over the sorted list."""
+        if not self.words:
+            return set()
+        dfa = Automata.levenshtein_dfa(text, maxdist, prefix)
+        return set(find_all_matches(dfa, self._ceiling))
+
+
+_vocabularies: dict[str, tuple[tuple, SpellVocabulary]] = {}
+_vocabularies_lock = threading.Lock()
+
+
+def spell_vocabulary(directory: str) -> SpellVocabulary:
+    """The vocabulary of the index in ``directory``, reread when its file changed (append, swap)."""
+    try:
+        st = os.stat(os.path.join(directory, analysis.SPELL_FILE))
+        stamp: tuple = (st.st_ino, st.st_size, st.st_mtime_ns)
+    except OSError:
+        stamp = ()
+    cached = _vocabularies.get(directory)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    vocabulary = SpellVocabulary(analysis.read_spellings(directory) if stamp else {})
+    with _vocabularies_lock:
+        _vocabularies[directory] = (stamp, vocabulary)
+    return vocabulary
+
+
+def suggest(vocabulary: SpellVocabulary, words: list[str], unknown: list[str]) -> str | None:
+    """The query with each unknown word replaced by the closest known spelling (then the most frequent)."""
     if not unknown:
         return None
     replaced = False
@@ -358,13 +404,10 @@ def suggest(reader, words: list[str], unknown: list[str]) -> str | None:
             prefix = _prefix(analysis.normalize(form))
             candidates: set[str] = set()
             for maxdist in range(1, SUGGEST_MAX_DISTANCE + 1):  # one edit first: the distance-2 scan is slow
-                candidates = terms_within(reader, "text_spell", form, maxdist, prefix) - {form}
+                candidates = vocabulary.within(form, maxdist, prefix) - {form}
                 if candidates:
                     break
-            ranked = sorted(
-                candidates,
-                key=lambda c: (distance(form, c), -reader.doc_frequency("text_spell", c), c),
-            )
+            ranked = sorted(candidates, key=lambda c: (distance(form, c), -vocabulary.counts.get(c, 0), c))
             best = ranked[0] if ranked else None
         if best:
             out.append(best)
@@ -506,7 +549,7 @@ def run_search(params: SearchParams) -> SearchOutcome:
         hits = [_hit(hit, builder.matcher) for hit in results[start : start + page_size]]
     words = [w.text for w in parsed.positive_words]
     # Computed here, on request, only for words the index does not know (0 hits included).
-    suggestion = suggest(searcher.reader(), words, builder.unknown) if builder.unknown else None
+    suggestion = suggest(spell_vocabulary(backend.path), words, builder.unknown) if builder.unknown else None
     return SearchOutcome(
         count=count,
         hits=hits,

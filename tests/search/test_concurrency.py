@@ -19,7 +19,6 @@ def doc(pk, text):
         "django_id": str(pk),
         "text": text,
         "text_exact": text,
-        "text_spell": text,
         "title": f"خبر {pk}",
         "title_exact": f"خبر {pk}",
     }

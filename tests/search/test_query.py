@@ -154,6 +154,20 @@ def test_did_you_mean_with_zero_hits(corpus):
     assert search("الهلال").suggestion is None
 
 
+def test_did_you_mean_reads_the_word_list_written_beside_the_index(corpus, search_index):
+    from articles.search import analysis, indexing
+
+    words = analysis.read_spellings(str(search_index))
+    # documents per spelling as written (harakat dropped, hamza and ة kept); drafts are not indexed
+    assert words["في"] == 3 and words["أستانة"] == 1 and words["آستانة"] == 1 and words["المفاوضات"] == 1
+    assert "أستانا" not in words and "مسودة" not in words
+    # a document written after the build adds its words: suggestible at once
+    fair = make_article(title="مهرجان الجنادرية", paragraphs=["افتتح المهرجان أمس."], published_at=at(2016, 2, 1))
+    indexing.sync_articles([fair.pk])
+    assert analysis.read_spellings(str(search_index))["الجنادرية"] == 1
+    assert search("الجنادرلة").suggestion == "الجنادرية"
+
+
 def test_filters(corpus):
     assert set(pks(search("مفاوضات", section="politics"))) == {corpus["astana"].pk, corpus["geneva"].pk}
     assert pks(search("مفاوضات", publication="okaz")) == [corpus["geneva"].pk]

@@ -68,11 +68,7 @@ bench: install
 	$(PY) -m benchmarks.search_latency
 
 # 50 connections for 60 s against gunicorn over the full corpus, with an editor saving meanwhile.
-load# axe-core (npm registry) for the accessibility checks in the browser tests; kept in var/, not in git.
-axe:
-	scripts/axe.sh
-
-test: install axe
+loadtest: install
 	$(PY) -m benchmarks.loadtest
 
 clean:

@@ -113,8 +113,10 @@ def test_distinct_periods_equal_django_dates_across_local_boundaries(zone):
     queryset = Article.objects.published()
     with CaptureQueriesContext(connection) as queries:
         distinct_periods(queryset.filter(published_at__year=2015), "published_at", "day")
-    # The walk is tried first; only a zone with daylight saving needs dates() after it.
-    assert "WITH RECURSIVE" in queries[0]["sql"]
+    # On SQLite the walk is tried first; only a zone with daylight saving needs dates() after it.
+    # Other databases truncate dates in SQL cheaply and go straight to dates().
+    if connection.vendor == "sqlite":
+        assert "WITH RECURSIVE" in queries[0]["sql"]
     assert len(queries) == 1
     with timezone.override(zone):
         for kind in ("year", "month", "day"):

@@ -1,7 +1,7 @@
 """The haystack index of published articles (one Whoosh document per article).
 
 The backend (articles/search/backend.py) derives the Arabic fields from ``text`` and ``title``
-(text_exact, text_spell, title_exact); the slugs, year and dates are keyword/sortable columns for
+(text_exact, title_exact; "did you mean" reads a word list kept beside the index); the slugs, year and dates are keyword/sortable columns for
 filters, facets and sorting; names and URLs are stored to build result cards without the database.
 """
 

@@ -1,8 +1,9 @@
 """The haystack index of published articles (one Whoosh document per article).
 
 The backend (articles/search/backend.py) derives the Arabic fields from ``text`` and ``title``
-(text_exact, title_exact; "did you mean" reads a word list kept beside the index); the slugs, year and dates are keyword/sortable columns for
-filters, facets and sorting; names and URLs are stored to build result cards without the database.
+(text_exact, title_exact; "did you mean" reads a word list kept beside the index); the slugs, year
+and dates are keyword/sortable columns for filters, facets and sorting; names and URLs are stored
+to build result cards without the database.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.searchutil import private_index
+
 SHARED = Path(settings.SHARED_DIR)
 SEEDS = SHARED / "seeds"
 CORPUS = SHARED / "data" / "saudinewsnet"
@@ -23,3 +25,10 @@ def seed_body_only() -> Path:
 @pytest.fixture
 def corpus_dir() -> Path:
     return CORPUS
+
+
+@pytest.fixture
+def index_dir(tmp_path) -> Path:
+    """A private search index directory for this test (not yet created); the backend follows it."""
+    with private_index(tmp_path / "whoosh_index") as path:
+        yield path

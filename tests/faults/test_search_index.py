@@ -9,35 +9,14 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from haystack import connections
 
-from articles.search import variants
-from articles.search.backend import reset_searchers
 from articles.search.views import UNAVAILABLE_MESSAGE
 from tests.factories import make_article
+from tests.searchutil import fresh_backend
 
 pytestmark = pytest.mark.django_db
 
 ARABIC = set("ابتثجحخدذرزسشصضطظعغفقكلمنهوي")
-
-
-def fresh_backend() -> None:
-    """What a newly started worker has: a new backend, no cached searcher, no cached variant map."""
-    connections.reload("default")
-    reset_searchers()
-    variants.invalidate()
-
-
-@pytest.fixture
-def index_dir(tmp_path):
-    """A private index directory for this test (the backend is rebuilt on it), restored afterwards."""
-    info = connections.connections_info["default"]
-    old = info["PATH"]
-    info["PATH"] = str(tmp_path / "whoosh_index")
-    fresh_backend()
-    yield Path(info["PATH"])
-    info["PATH"] = old
-    fresh_backend()
 
 
 @pytest.fixture

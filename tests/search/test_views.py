@@ -25,15 +25,8 @@ def aware(*args) -> datetime:
 
 
 @pytest.fixture
-def search_index_dir(tmp_path):
-    """A private index directory for one test: the backend is pointed at it and back."""
-    info = connections.connections_info["default"]
-    old = info["PATH"]
-    info["PATH"] = str(tmp_path / "whoosh_index")
-    connections.reload("default")
-    yield tmp_path / "whoosh_index"
-    info["PATH"] = old
-    connections.reload("default")
+def search_index_dir(index_dir):
+    return index_dir
 
 
 @pytest.fixture

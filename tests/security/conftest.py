@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
-from haystack import connections
 
-from articles.search import variants
-from articles.search.backend import reset_searchers
 from tests.factories import make_article, make_section
+from tests.searchutil import fresh_backend
 
 HOSTILE_TITLE = "عنوان <script>alert('t')</script> خطر"
 HOSTILE_PARAGRAPHS = [
@@ -18,25 +14,6 @@ HOSTILE_PARAGRAPHS = [
     '<a href="javascript:alert(1)">رابط جافاسكربت</a> و <img src=x onerror="alert(2)"> صورة.',
     '<b>عريض</b> &amp; "اقتباس" & <iframe src="//evil.example"></iframe>',
 ]
-
-
-def fresh_backend() -> None:
-    """What a newly started worker has: a new backend, no cached searcher, no cached variant map."""
-    connections.reload("default")
-    reset_searchers()
-    variants.invalidate()
-
-
-@pytest.fixture
-def index_dir(tmp_path):
-    """Point the search backend at a private index directory for one test."""
-    info = connections.connections_info["default"]
-    old = info["PATH"]
-    info["PATH"] = str(tmp_path / "whoosh_index")
-    fresh_backend()
-    yield Path(info["PATH"])
-    info["PATH"] = old
-    fresh_backend()
 
 
 @pytest.fixture

@@ -68,8 +68,9 @@ bench: install
 	$(PY) -m benchmarks.search_latency
 
 # 50 connections for 60 s against gunicorn over the full corpus, with an editor saving meanwhile.
+# LOADTEST_ARGS="--compare-cache" runs the mix with the page cache on and off in one run.
 loadtest: install
-	$(PY) -m benchmarks.loadtest
+	$(PY) -m benchmarks.loadtest $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

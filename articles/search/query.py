@@ -421,7 +421,14 @@ def suggest(vocabulary: SpellVocabulary, words: list[str], unknown: list[str]) -
 
 
 def _backend():
-    return connections["default"].get_backend()
+    backend = connections["default"].get_backend()
+    if not hasattr(backend, "searcher"):
+        # run_search reads Whoosh segments directly; another engine (NEWSARCHIVE_SEARCH_URL=elasticsearch://)
+        # indexes fine through haystack but needs its own run_search (docs/scaling.md). Say so, not a 500.
+        raise backend_module.SearchUnavailable(
+            f"the search page supports the Arabic Whoosh backend only, not {type(backend).__name__}"
+        )
+    return backend
 
 
 def _facets(groups: dict) -> dict:

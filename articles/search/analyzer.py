@@ -84,14 +84,18 @@ class ArabicTokenizer(Tokenizer):
             yield token
 
 
-class ExactFilter(Filter):
-    """Normalized and variant-folded, not stemmed; stop words kept (phrases, exact ranking, fuzzy)."""
+class _StatelessFilter(Filter):
+    """A filter with no settings: any two instances are equal (Whoosh compares analyzers by value)."""
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
 
     def __hash__(self) -> int:
         return hash(type(self))
+
+
+class ExactFilter(_StatelessFilter):
+    """Normalized and variant-folded, not stemmed; stop words kept (phrases, exact ranking, fuzzy)."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         variants = current_variant_map()
@@ -102,16 +106,10 @@ class ExactFilter(Filter):
                 yield token
 
 
-class StemFilter(Filter):
+class StemFilter(_StatelessFilter):
     """Stop words out, then the light stem; in index mode a word may give two stems at one position."""
 
     is_morph = True
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         variants = current_variant_map()
@@ -127,14 +125,8 @@ class StemFilter(Filter):
                 yield token
 
 
-class SpellFilter(Filter):
+class SpellFilter(_StatelessFilter):
     """Marks and controls out, casefolded, letters as written (feeds "did you mean")."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:

@@ -231,9 +231,14 @@ except ImportError:  # the client is not installed; haystack raises MissingDepen
 
 
 if Elasticsearch7SearchBackend is not None:
+    from articles.search.haystack_writes import HaystackWritesMixin
 
-    class ArabicElasticsearchBackend(Elasticsearch7SearchBackend):
-        """haystack's ES7 backend with the generated Arabic analysis instead of snowball."""
+    class ArabicElasticsearchBackend(HaystackWritesMixin, Elasticsearch7SearchBackend):
+        """haystack's ES7 backend with the generated Arabic analysis instead of snowball.
+
+        Editors' saves reach it through indexing.sync_articles (HaystackWritesMixin); the search
+        page reads it through portable.run_search.
+        """
 
         def setup(self):
             settings = index_settings()

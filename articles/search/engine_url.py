@@ -7,7 +7,8 @@ Safe to import from settings (standard library only).
 ``elasticsearch://host:9200/index`` Elasticsearch 7 / OpenSearch over HTTP, index (or alias) ``index``
 ``elasticsearch+https://user:pw@host:9200/index``  the same over HTTPS, with basic auth
 ``solr://host:8983/solr/core``      haystack's Solr backend (``solr+https://`` for HTTPS); needs pysolr
-Query parameter ``timeout`` (seconds) applies to the HTTP backends.
+Query parameter ``timeout`` (seconds) applies to the HTTP backends. Their errors are raised
+(``SILENTLY_FAIL`` off), so an engine that is down is reported, not shown as "no results".
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ def haystack_connection(url: str, default_path: str) -> dict:
     if not parts.hostname:
         raise ValueError(f"search URL {url!r} has no host")
     http = f"{transport or 'http'}://{parts.netloc}"
-    connection: dict = {}
+    # haystack's default swallows engine errors into empty results: readers would see "nothing found"
+    # while the engine is down. Raised, they become the 503 page (search) and a logged retry (indexing).
+    connection: dict = {"SILENTLY_FAIL": False}
     if "timeout" in query:
         connection["TIMEOUT"] = int(query["timeout"])
     if scheme == "elasticsearch":

@@ -420,17 +420,6 @@ def suggest(vocabulary: SpellVocabulary, words: list[str], unknown: list[str]) -
 # --- run_search -------------------------------------------------------------------------------------
 
 
-def _backend():
-    backend = connections["default"].get_backend()
-    if not hasattr(backend, "searcher"):
-        # run_search reads Whoosh segments directly; another engine (NEWSARCHIVE_SEARCH_URL=elasticsearch://)
-        # indexes fine through haystack but needs its own run_search (docs/scaling.md). Say so, not a 500.
-        raise backend_module.SearchUnavailable(
-            f"the search page supports the Arabic Whoosh backend only, not {type(backend).__name__}"
-        )
-    return backend
-
-
 def _facets(groups: dict) -> dict:
     """The facet lists from ``{field: {value: count}}``."""
     from articles.models import Publication, Section
@@ -493,6 +482,12 @@ def _body(text: str, title: str) -> str:
 
 
 def run_search(params: SearchParams) -> SearchOutcome:
+    backend = connections["default"].get_backend()
+    if not isinstance(backend, backend_module.ArabicWhooshSearchBackend):
+        # Elasticsearch/OpenSearch or Solr (NEWSARCHIVE_SEARCH_URL): through haystack's query translation.
+        from articles.search import portable
+
+        return portable.run_search(params)
     q = clean_query(params.q)
     page = max(1, int(params.page or 1))
     page_size = max(1, min(int(params.page_size or 20), 100))
@@ -501,7 +496,6 @@ def run_search(params: SearchParams) -> SearchOutcome:
     if parsed.is_empty():
         return empty
 
-    backend = _backend()
     searcher = backend.searcher()
     variants = get_variant_map()
     builder = _Builder(searcher, variants)

@@ -21,6 +21,7 @@ DEFAULT = "/var/lib/newsarchive/whoosh_index"
                 "ENGINE": "articles.search.elasticsearch.ArabicElasticsearchEngine",
                 "URL": "http://127.0.0.1:9200/",
                 "INDEX_NAME": "newsarchive",
+                "SILENTLY_FAIL": False,
             },
         ),
         (
@@ -30,11 +31,16 @@ DEFAULT = "/var/lib/newsarchive/whoosh_index"
                 "URL": "https://app:s3cret@search.internal:9200/",
                 "INDEX_NAME": "newsarchive",
                 "TIMEOUT": 5,
+                "SILENTLY_FAIL": False,
             },
         ),
         (
             "solr://127.0.0.1:8983/solr/newsarchive",
-            {"ENGINE": "haystack.backends.solr_backend.SolrEngine", "URL": "http://127.0.0.1:8983/solr/newsarchive"},
+            {
+                "ENGINE": "haystack.backends.solr_backend.SolrEngine",
+                "URL": "http://127.0.0.1:8983/solr/newsarchive",
+                "SILENTLY_FAIL": False,
+            },
         ),
     ],
 )

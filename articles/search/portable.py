@@ -1,0 +1,215 @@
+"""run_search through haystack's SearchQuerySet: the search page on Elasticsearch/OpenSearch or Solr.
+
+The Arabic Whoosh index has its own fast path (query.py), which reads segments directly. Any other
+haystack engine is searched here, with haystack translating one query tree into the engine's syntax,
+so the page, the API, their forms and templates stay the same. Same ``SearchParams`` in, same
+``SearchOutcome`` out, same query language (words, "phrases", -exclusions, OR, NOT).
+
+What is the same as the Whoosh path:
+- the query is parsed by ``query.parse_query``; every word must match, else any-word with
+  ``fallback=True``; a word that may start with a one-letter clitic (وقرار) matches either reading;
+  stop words alone search the exact field;
+- filters (section, publication, dates), sorts, facets after filters, pagination;
+- snippets and titles highlighted by ``highlight.py`` on the stored original text, through the
+  analysis module, so marks do not depend on the engine's highlighter.
+
+What the engine decides: the analysis at query time (Elasticsearch/OpenSearch: the analyzers
+generated from analysis.py by elasticsearch.py), the scores, and spelling suggestions (haystack's
+``spelling_suggestion``, None when the engine's spelling is off). Words that match nothing are not
+fuzzy-matched here. An engine that cannot answer raises ``SearchUnavailable`` (HTTP 503), never a
+silent empty page.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, time
+from functools import reduce
+from operator import and_, or_
+
+from django.utils import timezone
+from haystack.inputs import Clean, Exact
+from haystack.query import SQ, SearchQuerySet
+
+from articles.models import Article
+from articles.search import analysis
+from articles.search.backend import SearchUnavailable
+from articles.search.highlight import TermMatcher, highlight_all, snippet
+from articles.search.query import (
+    FACET_FIELDS,
+    Hit,
+    ParsedQuery,
+    SearchOutcome,
+    SearchParams,
+    _body,
+    _facets,
+    _url,
+    clean_query,
+    parse_query,
+)
+from articles.search.variants import get_variant_map
+
+log = logging.getLogger(__name__)
+
+# The exact (unstemmed, positional) fields every engine has: the Arabic Whoosh schema derives them,
+# the generated Elasticsearch mapping fills them by copy_to. Phrases and lone stop words search them.
+EXACT_FIELDS = ("text_exact", "title_exact")
+FACET_LIMIT = 100
+
+
+def _either(field_values: list[tuple[str, object]]) -> SQ:
+    return reduce(or_, (SQ(**{field: value}) for field, value in field_values))
+
+
+class _Clauses:
+    """The haystack query tree of a parsed query, and the words to highlight."""
+
+    def __init__(self, variants):
+        self.variants = variants
+        self.highlight_words: list[str] = []
+
+    def word(self, word: str, positive: bool = True) -> SQ | None:
+        if not analysis.analyze_exact(word, self.variants):
+            return None
+        readings = [word]
+        # وقرار may be و + قرار; the engine's analyzer only sees one token, so ask for both.
+        if analysis.analyze_clitic(word, self.variants) is not None:
+            readings.append(word[1:])
+        if positive:
+            self.highlight_words += readings
+        return _either([("content", Clean(reading)) for reading in dict.fromkeys(readings)])
+
+    def exact_word(self, word: str) -> SQ | None:
+        if not analysis.analyze_exact(word, self.variants):
+            return None
+        self.highlight_words.append(word)
+        return _either([(field, Clean(word)) for field in EXACT_FIELDS])
+
+    def phrase(self, words: list[str], positive: bool = True) -> SQ | None:
+        words = [w for w in words if analysis.analyze_exact(w, self.variants)]
+        if not words:
+            return None
+        if positive:
+            self.highlight_words += words
+        return _either([(field, Exact(" ".join(words))) for field in EXACT_FIELDS])
+
+    def build(self, parsed: ParsedQuery) -> tuple[list[SQ], list[SQ]]:
+        """(required clauses, excluded clauses), as query._Builder.build() for Whoosh."""
+        clauses: list[SQ] = []
+        content_groups = [g for g in parsed.groups if any(analysis.analyze_stemmed(w.text, self.variants) for w in g)]
+        for group in content_groups or parsed.groups:
+            if content_groups:
+                subs = [self.word(w.text) for w in group if analysis.analyze_stemmed(w.text, self.variants)]
+            else:
+                subs = [self.exact_word(w.text) for w in group]
+            subs = [s for s in subs if s is not None]
+            if subs:
+                clauses.append(reduce(or_, subs))
+        for words in parsed.phrases:
+            phrase = self.phrase(words)
+            if phrase is not None:
+                clauses.append(phrase)
+        excluded = [self.word(w.text, positive=False) for w in parsed.excluded_words]
+        excluded += [self.phrase(words, positive=False) for words in parsed.excluded_phrases]
+        return clauses, [e for e in excluded if e is not None]
+
+
+def _naive_utc(value: datetime) -> datetime:
+    # The index stores naive UTC (search_indexes._naive_utc); haystack passes datetimes through as is.
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _filtered(sqs: SearchQuerySet, params: SearchParams) -> SearchQuerySet:
+    if params.section:
+        sqs = sqs.filter(section=Exact(params.section))
+    if params.publication:
+        sqs = sqs.filter(publication=Exact(params.publication))
+    tz = timezone.get_current_timezone()
+    if params.date_from:
+        sqs = sqs.filter(published_at__gte=_naive_utc(datetime.combine(params.date_from, time.min, tz)))
+    if params.date_to:
+        sqs = sqs.filter(published_at__lte=_naive_utc(datetime.combine(params.date_to, time.max, tz)))
+    return sqs
+
+
+def _hit(result, matcher: TermMatcher) -> Hit:
+    published = getattr(result, "published_at", None)
+    if isinstance(published, datetime):
+        published = published.replace(tzinfo=UTC) if timezone.is_naive(published) else published
+    else:
+        published = None
+    pk = int(result.pk)
+    title = getattr(result, "title", "") or ""
+    return Hit(
+        pk=pk,
+        score=float(result.score or 0.0),
+        title=title,
+        title_html=highlight_all(title, matcher),
+        snippet=snippet(_body(getattr(result, "text", "") or "", title), matcher),
+        section_name=getattr(result, "section_name", None),
+        section_slug=getattr(result, "section", None),
+        publication_name=getattr(result, "publication_name", None),
+        publication_slug=getattr(result, "publication", None),
+        published_at=published,
+        url=_url(pk, published),
+        source_url=getattr(result, "source_url", None),
+    )
+
+
+def _facet_groups(sqs: SearchQuerySet) -> dict[str, dict]:
+    fields = (sqs.facet_counts() or {}).get("fields", {})
+    return {name: {value: count for value, count in fields.get(name, []) if count} for name in FACET_FIELDS}
+
+
+def run_search(params: SearchParams, using: str = "default") -> SearchOutcome:
+    q = clean_query(params.q)
+    page = max(1, int(params.page or 1))
+    page_size = max(1, min(int(params.page_size or 20), 100))
+    parsed = parse_query(q)
+    empty = SearchOutcome(count=0, hits=[], page=page, page_size=page_size)
+    if parsed.is_empty():
+        return empty
+    builder = _Clauses(get_variant_map())
+    clauses, excluded = builder.build(parsed)
+    if not clauses:
+        return empty
+
+    base = _filtered(SearchQuerySet(using=using).models(Article), params)
+    for clause in excluded:
+        base = base.exclude(clause)
+    if params.sort == "newest":
+        base = base.order_by("-published_at")
+    elif params.sort == "oldest":
+        base = base.order_by("published_at")
+    for name in FACET_FIELDS:
+        base = base.facet(name, size=FACET_LIMIT)
+
+    start = (page - 1) * page_size
+    try:
+        sqs = base.filter(reduce(and_, clauses))
+        results = list(sqs[start : start + page_size])
+        count = sqs.count()
+        fallback = False
+        if not count and len(clauses) > 1:
+            sqs = base.filter(reduce(or_, clauses))
+            results = list(sqs[start : start + page_size])
+            count = sqs.count()
+            fallback = bool(count)
+        groups = _facet_groups(sqs) if count else None
+        suggestion = sqs.spelling_suggestion() if not count or fallback else None
+    except SearchUnavailable:
+        raise
+    except Exception as exc:  # the engine is down, refused the query, or its index is missing
+        log.warning("search engine %r failed", using, exc_info=True)
+        raise SearchUnavailable(f"search engine {using!r} failed: {exc!r}") from exc
+
+    matcher = TermMatcher.from_words(builder.highlight_words, builder.variants)
+    return SearchOutcome(
+        count=count,
+        hits=[_hit(result, matcher) for result in results if result is not None],
+        page=page,
+        page_size=page_size,
+        facets=_facets(groups) if groups is not None else empty.facets,
+        suggestion=suggestion if isinstance(suggestion, str) and suggestion.strip() else None,
+        fallback=fallback,
+    )

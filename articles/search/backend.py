@@ -50,8 +50,8 @@ from whoosh.qparser import MultifieldParser
 from whoosh.sorting import Count, FieldFacet
 from whoosh.util.numeric import byte_to_length
 
-from articles.search import analysis
-from articles.search.analyzer import ArabicText
+from articles.search import analysis, lifecycle
+from articles.search.analyzer import ArabicText, current_variant_map
 
 log = logging.getLogger(__name__)
 
@@ -498,6 +498,7 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
             return
         with self.write_lock():
             ix = self._writable_index()
+            used_before = current_variant_map()  # the analyzer looks the map up per document
             writer = ix.writer(**WRITER_OPTIONS)
             try:
                 for identifier in remove_ids:
@@ -508,7 +509,10 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
                 writer.cancel()
                 raise
             writer.commit()
-            if documents:  # their words join the "did you mean" vocabulary (removals do not leave it)
+            if documents:
+                # They carry the map of the moment; the build's fingerprint stays (see lifecycle.py).
+                lifecycle.record_write(self.path, [used_before, current_variant_map()])
+                # Their words join the "did you mean" vocabulary (removals do not leave it).
                 raw: Counter = Counter()
                 for doc in documents:
                     analysis.count_spellings(doc.get(self.content_field_name, ""), raw)
@@ -565,7 +569,14 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
     def _create_empty(self) -> str:
         directory = self.new_build_dir()
         FileStorage(directory).create_index(self.schema)
+        # Empty, so true for the current sets; documents written later are recorded by write().
+        lifecycle.write_build_info(directory, current_variant_map())
         return directory
+
+    def remove_leftovers(self, keep=()) -> list[lifecycle.BuildDir]:
+        """Delete build directories left by killed processes (lifecycle.py), under the write lock."""
+        with self.write_lock():
+            return lifecycle.remove_leftovers(self.path, keep=keep)
 
     def create_build_index(self, directory: str):
         return FileStorage(directory).create_index(self.schema)
@@ -584,7 +595,7 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
         path = self.path.rstrip("/")
         if os.path.isdir(path):
             if not _exchange(directory, path):
-                aside = f"{path}.gen-old-{time.monotonic_ns()}"
+                aside = f"{path}.gen-old-{os.getpid()}-{time.monotonic_ns()}"  # pid: see lifecycle.py
                 os.rename(path, aside)
                 os.rename(directory, path)
                 directory = aside

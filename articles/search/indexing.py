@@ -129,21 +129,25 @@ def build(procs: int = 2, chunk: int = 1000, progress=None, limitmb: int = BUILD
     """Index every published article into a new directory, swap it in, then catch up with edits
     made meanwhile. ``procs`` > 1 analyses in that many worker processes (Whoosh MpWriter, one
     segment each); the parent reads the database, renders the documents and counts the words of
-    the "did you mean" vocabulary, written once beside the new index. Returns timings."""
+    the "did you mean" vocabulary, written once beside the new index with the variant fingerprint
+    (lifecycle.py). Leftover directories of killed builds are removed first. Returns timings and
+    the removed leftovers."""
     import time
     from collections import Counter
 
     from whoosh.multiproc import MpWriter
 
-    from articles.search import analysis, variants
+    from articles.search import analysis, lifecycle, variants
     from articles.search.backend import WRITER_OPTIONS
 
     started = time.monotonic()
     backend = connections["default"].get_backend()
     backend.setup()
+    # Directories of builds killed outright (a full one is hundreds of MB), before making another.
+    leftovers = backend.remove_leftovers()
     index = _index()
     pks = list(index.index_queryset().order_by("pk").values_list("pk", flat=True))
-    with variants.pinned():
+    with variants.pinned() as variant_map:
         directory = backend.new_build_dir()
         try:
             ix = backend.create_build_index(directory)
@@ -166,6 +170,7 @@ def build(procs: int = 2, chunk: int = 1000, progress=None, limitmb: int = BUILD
                 raise
             writer.commit()
             analysis.write_spellings(directory, analysis.spell_counts(words))
+            lifecycle.write_build_info(directory, variant_map)  # check_index compares it with the sets
         except BaseException:
             import shutil
 
@@ -179,4 +184,5 @@ def build(procs: int = 2, chunk: int = 1000, progress=None, limitmb: int = BUILD
         "build_seconds": built - started,
         "total_seconds": time.monotonic() - started,
         "caught_up": updated + removed,
+        "leftovers_removed": leftovers,
     }

@@ -7,10 +7,13 @@ changes how documents are indexed: run ``manage.py build_index`` after editing t
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from articles.search.analysis import VariantMap, build_variant_map
 
@@ -95,3 +98,44 @@ def upsert_starter_variants() -> tuple[int, int]:
             updated += 1
     invalidate()
     return created, updated
+
+
+# --- What the index was built with -------------------------------------------------------------
+# The index stores documents already canonicalised, so it answers for the map it was built with.
+# build_index records the fingerprint beside the index (articles/search/lifecycle.py); these pure
+# functions compare maps without Django.
+
+
+def variant_fingerprint(variant_map: Mapping[str, str]) -> str:
+    """sha256 (hex) of the folded map: the same for the same pairs, whatever their order."""
+    payload = json.dumps(sorted(variant_map.items()), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def variant_sets(variant_map: Mapping[str, str]) -> dict[str, frozenset[str]]:
+    """{canonical: its folded spellings (itself included)}."""
+    sets: dict[str, set[str]] = {}
+    for form, canonical in variant_map.items():
+        sets.setdefault(canonical, {canonical}).add(form)
+    return {canonical: frozenset(forms) for canonical, forms in sets.items()}
+
+
+@dataclass(frozen=True)
+class VariantChanges:
+    """Sets by folded canonical: in ``new`` only, in ``old`` only, in both with other spellings."""
+
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
+def diff_variant_maps(old: Mapping[str, str], new: Mapping[str, str]) -> VariantChanges:
+    before, after = variant_sets(old), variant_sets(new)
+    return VariantChanges(
+        added=tuple(sorted(after.keys() - before.keys())),
+        removed=tuple(sorted(before.keys() - after.keys())),
+        changed=tuple(sorted(c for c in before.keys() & after.keys() if before[c] != after[c])),
+    )

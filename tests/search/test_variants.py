@@ -6,7 +6,14 @@ from django.core.management import call_command
 from articles.models import VariantSet
 from articles.search import analysis
 from articles.search.starter_variants import STARTER_VARIANTS
-from articles.search.variants import get_variant_map, invalidate
+from articles.search.variants import (
+    VariantChanges,
+    diff_variant_maps,
+    get_variant_map,
+    invalidate,
+    variant_fingerprint,
+    variant_sets,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +76,41 @@ def test_load_variants_is_idempotent_and_keeps_editors_additions(capsys):
     assert VariantSet.objects.get(canonical="سوريا").spellings == ["سوريا", "سورية", "سوريه"]
     assert VariantSet.objects.get(canonical="ترامب").spellings == ["ترامب", "ترمب"]
     assert get_variant_map()["ترمب"] == "ترامب"
+
+
+# --- Fingerprint and comparison of maps (pure: no database) ------------------------------------
+
+ASTANA = [["أستانا", "أستانة", "آستانة"]]
+
+
+def test_fingerprint_is_sha256_of_the_sorted_pairs():
+    mapping = analysis.build_variant_map(ASTANA)
+    assert dict(mapping) == {"استانا": "استانا", "استانه": "استانا"}
+    # sha256 of '[["استانا","استانا"],["استانه","استانا"]]' in UTF-8
+    assert variant_fingerprint(mapping) == "acb639951329cb423758ec021fb7ca6d30ee59bffc2cde8016a8ba465612b9bf"
+    assert variant_fingerprint({}) == "4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945"  # of "[]"
+
+
+def test_fingerprint_ignores_order_and_sees_every_pair():
+    one = analysis.build_variant_map([["ترامب", "ترمب"], *ASTANA])
+    other = analysis.build_variant_map([*ASTANA, ["ترامب", "ترمب"]])
+    assert one is not other and dict(one) == dict(other)
+    assert variant_fingerprint(one) == variant_fingerprint(other)
+    assert variant_fingerprint(dict(reversed(list(one.items())))) == variant_fingerprint(one)
+    # A different canonical, an extra spelling, a dropped set: each changes it.
+    fingerprints = {
+        variant_fingerprint(one),
+        variant_fingerprint(analysis.build_variant_map([["ترمب", "ترامب"], *ASTANA])),
+        variant_fingerprint(analysis.build_variant_map([["ترامب", "ترمب", "ترانب"], *ASTANA])),
+        variant_fingerprint(analysis.build_variant_map(ASTANA)),
+    }
+    assert len(fingerprints) == 4
+
+
+def test_diff_names_sets_by_folded_canonical():
+    old = analysis.build_variant_map([["غوغل", "جوجل"], ["ترامب", "ترمب"], ["سوريا", "سورية"]])
+    new = analysis.build_variant_map([["غوغل", "جوجل", "قوقل"], ["سوريا", "سورية"], ["بوتين", "بوتن"]])
+    assert variant_sets(old)["غوغل"] == frozenset({"غوغل", "جوجل"})
+    assert diff_variant_maps(old, new) == VariantChanges(added=("بوتين",), removed=("ترامب",), changed=("غوغل",))
+    assert not diff_variant_maps(old, dict(old))
+    assert diff_variant_maps({}, analysis.build_variant_map(ASTANA)) == VariantChanges(added=("استانا",))

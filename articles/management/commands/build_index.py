@@ -3,7 +3,9 @@
 Documents are analysed in worker processes (two by default: the machine's two cores) and written
 into a fresh directory that then replaces the live index in one rename; edits made during the
 build are caught up afterwards. The full SaudiNewsNet corpus (31,030 articles) takes about a
-minute on two cores. Use it after an import or after editing spelling variants.
+minute on two cores. Use it after an import or after editing spelling variants (the index records
+the sets it was built with; check_index says when they changed). Directories left by a build that
+was killed are removed first.
 """
 
 import os
@@ -12,6 +14,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from articles.search import indexing
+from articles.search.lifecycle import human_size
 
 
 class Command(BaseCommand):
@@ -34,6 +37,11 @@ class Command(BaseCommand):
         finally:
             bar.close()
         if verbosity:
+            for leftover in report["leftovers_removed"]:
+                self.stdout.write(
+                    f"Removed leftover build directory {leftover.path} ({human_size(leftover.size)}, "
+                    f"process {leftover.pid} no longer runs)."
+                )
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Indexed {report['articles']} articles in {report['build_seconds']:.1f} s "

@@ -1,16 +1,22 @@
 """Compare the search index with the database: published articles missing from it, indexed with
-an older ``modified`` stamp (stale), or indexed but no longer published (extra).
+an older ``modified`` stamp (stale), or indexed but no longer published (extra); the spelling sets
+it was built with against the current ones; build directories left beside it by killed builds.
 
-Exit status 1 when anything is out of step (and --repair was not given), so cron can alert.
+Exit status 1 when the index is out of step, so cron can alert: articles (unless --repair fixed
+them) or spelling sets (only build_index fixes those). An index that predates the recorded sets
+("unknown") and leftover directories are reported without failing: neither shows wrong answers.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.search import indexing
+from articles.search import indexing, lifecycle
 
 
 class Command(BaseCommand):
-    help = "Report articles missing from, stale in or extra in the search index; --repair fixes them (seconds)."
+    help = (
+        "Report articles missing from, stale in or extra in the search index, spelling-set changes "
+        "since the build and leftover build directories; --repair fixes the articles (seconds)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--repair", action="store_true", help="re-index missing/stale, remove extra")
@@ -18,18 +24,64 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         missing, stale, extra = indexing.diff_index()
-        limit = options["limit"]
-        if options["verbosity"]:
+        variants = lifecycle.live_variant_status()
+        path = lifecycle.live_index_path()
+        leftovers = lifecycle.build_dirs(path) if path else []
+        limit, verbose = options["limit"], options["verbosity"] > 0
+        if verbose:
             for label, ids in (("missing", missing), ("stale", stale), ("extra", extra)):
                 shown = " ".join(str(pk) for pk in sorted(ids)[:limit])
                 more = " …" if len(ids) > limit else ""
                 self.stdout.write(f"{label}: {len(ids)}" + (f" ({shown}{more})" if ids else ""))
-        if not (missing or stale or extra):
-            if options["verbosity"]:
-                self.stdout.write(self.style.SUCCESS("The index matches the database."))
-            return
-        if not options["repair"]:
-            raise CommandError("The index is out of step with the database; run check_index --repair.")
-        updated, removed = indexing.repair()
-        if options["verbosity"]:
-            self.stdout.write(self.style.SUCCESS(f"Repaired: {updated} updated, {removed} removed."))
+            if variants is not None:
+                self.stdout.write(f"spelling variants: {describe_variants(variants)}")
+            self.stdout.write(f"leftover build directories: {len(leftovers)}")
+            for found in leftovers:
+                self.stdout.write(f"  {found.path}: {describe_leftover(found)}")
+        problems = []
+        if missing or stale or extra:
+            if options["repair"]:
+                updated, removed = indexing.repair()
+                if verbose:
+                    self.stdout.write(self.style.SUCCESS(f"Repaired: {updated} updated, {removed} removed."))
+            else:
+                problems.append("The index is out of step with the database; run check_index --repair.")
+        elif verbose:
+            self.stdout.write(self.style.SUCCESS("The index matches the database."))
+        if variants is not None and variants.stale:
+            problems.append("The index was built with other spelling variants; run manage.py build_index.")
+        if problems:
+            raise CommandError(" ".join(problems))
+
+
+def describe_variants(status: lifecycle.VariantStatus) -> str:
+    now = f"{status.current_sets} sets, sha256 {status.current_sha256[:12]}"
+    if status.state == "missing":
+        return "no index to compare; run manage.py build_index."
+    if status.state == "unknown":
+        return (
+            f"unknown: the index has no {lifecycle.BUILD_INFO} (built by an older release), so which sets "
+            f"it holds cannot be told; run manage.py build_index once to record them (now: {now})."
+        )
+    when = f"{status.built_at:%Y-%m-%d %H:%M:%S %Z}" if status.built_at else "at an unrecorded time"
+    built = f"{status.built_sets} sets, sha256 {status.built_sha256[:12]}, built {when}"
+    if status.state == "current":
+        return f"current ({built})."
+    reasons = []
+    if status.changes:
+        reasons.append(f"the sets changed since the build: {lifecycle.describe_changes(status.changes)}")
+    if status.other_writes:
+        reasons.append(f"articles re-indexed since the build used {status.other_writes} other version(s) of the sets")
+    return (
+        f"STALE: {'; '.join(reasons)} (index: {built}; now: {now}). Spellings are folded when an article "
+        "is indexed, so searches miss the changed spellings until you run manage.py build_index."
+    )
+
+
+def describe_leftover(found: lifecycle.BuildDir) -> str:
+    size = lifecycle.human_size(found.size)
+    if found.pid is None:
+        return f"{size}, no pid in the name (older release); remove it by hand when no build runs."
+    if found.alive:
+        return f"{size}, process {found.pid} is running (a build in progress?); left alone."
+    return f"{size}, process {found.pid} no longer runs; the next build_index removes it."

@@ -13,6 +13,8 @@ from django.forms import Textarea
 from django.utils import timezone
 
 from articles.models import Article, Brief, Paragraph, Publication, RelatedLink, Section, VariantSet
+from articles.search import lifecycle
+from articles.templatetags.archive import ar_datetime
 from articles.throttle import ThrottledAdminAuthenticationForm
 
 admin.site.site_header = "أرشيف الأخبار — الإدارة"
@@ -199,6 +201,50 @@ class BriefAdmin(admin.ModelAdmin):
     ordering = ["-published_at", "-pk"]
 
 
+# Spelling sets are applied when an article is indexed (articles/search/lifecycle.py): an edit reaches
+# search only after build_index, which editors cannot run. The admin says so after each change, and
+# the changelist shows whether the live index was built with the sets as they are now.
+REBUILD_WARNING = (
+    "تُطبَّق تعديلات صيغ الكتابة على البحث بعد إعادة بناء الفهرس. اطلب من مسؤول الموقع تشغيل الأمر "
+    "manage.py build_index (نحو دقيقة)، وحتى ذلك الحين قد لا يجد البحث المقالات المكتوبة بالصيغ المعدّلة."
+)
+UNCHANGED_NOTE = "لم يغيّر هذا التعديل ما يستعمله البحث من صيغ الكتابة، فلا حاجة إلى إعادة بناء الفهرس."
+
+
+def index_status_message(status: lifecycle.VariantStatus | None) -> tuple[str, str] | None:
+    """(message level tag, Arabic text) describing the live index against the current sets."""
+    if status is None:  # another search engine: nothing recorded to compare
+        return None
+    if status.state == "missing":
+        return "warning", "لا يوجد فهرس بحث بعد؛ يُبنى بالأمر manage.py build_index."
+    if status.state == "unknown":
+        return "warning", (
+            "لا يُعرف بأي صيغ كتابة بُني فهرس البحث (بُني قبل أن يُسجَّل ذلك). "
+            "بعد إعادة بنائه (manage.py build_index) تظهر هنا مطابقته للصيغ."
+        )
+    built = ar_datetime(status.built_at)  # "21 يوليو، 2015 10:00 ص", as on the site
+    if status.state == "current":
+        return "success", f"فهرس البحث مطابق لصيغ الكتابة الحالية (بُني في {built})."
+    changes = status.changes
+    counts = [
+        f"{label}: {len(names)}"
+        for label, names in (
+            ("مجموعات أضيفت", changes.added),
+            ("حُذفت أو عُطّلت", changes.removed),
+            ("عُدّلت", changes.changed),
+        )
+        if names
+    ]
+    if counts:
+        detail = f"تغيّرت المجموعات منذ بنائه في {built} ({'، '.join(counts)})"
+    else:
+        detail = f"أُعيدت فهرسة بعض المقالات بعد بنائه في {built} بصيغ غير الحالية"
+    return "warning", (
+        f"فهرس البحث لا يطابق صيغ الكتابة الحالية: {detail}. "
+        "تُطبَّق التعديلات على البحث بعد إعادة بناء الفهرس (manage.py build_index)."
+    )
+
+
 @admin.register(VariantSet)
 class VariantSetAdmin(admin.ModelAdmin):
     list_display = ["canonical", "variants_inline", "is_active", "note"]
@@ -210,3 +256,31 @@ class VariantSetAdmin(admin.ModelAdmin):
     @admin.display(description="الصيغ")
     def variants_inline(self, obj: VariantSet) -> str:
         return "، ".join(obj.spellings[1:])
+
+    def changelist_view(self, request, extra_context=None):
+        # Shown under the messages by templates/admin/articles/variantset/change_list.html.
+        extra_context = {**(extra_context or {}), "index_status": index_status_message(lifecycle.live_variant_status())}
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._tell_about_rebuild(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._tell_about_rebuild(request)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._tell_about_rebuild(request)
+
+    def _tell_about_rebuild(self, request) -> None:
+        """Once per request (the changelist saves several rows): rebuild needed, or not."""
+        if getattr(request, "_variant_rebuild_told", False):
+            return
+        request._variant_rebuild_told = True
+        status = lifecycle.live_variant_status()
+        if status is not None and status.state == "current":  # e.g. only the note changed
+            self.message_user(request, UNCHANGED_NOTE, messages.INFO)
+        else:
+            self.message_user(request, REBUILD_WARNING, messages.WARNING)

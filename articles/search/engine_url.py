@@ -6,7 +6,7 @@ Safe to import from settings (standard library only).
 ``whoosh:///srv/newsarchive/index`` the Arabic Whoosh index in that directory
 ``elasticsearch://host:9200/index`` Elasticsearch 7 / OpenSearch over HTTP, index (or alias) ``index``
 ``elasticsearch+https://user:pw@host:9200/index``  the same over HTTPS, with basic auth
-``solr://host:8983/solr/core``      haystack's Solr backend (``solr+https://`` for HTTPS); needs pysolr
+``solr://host:8983/solr/core``      haystack's Solr backend (``solr+https://`` for HTTPS)
 Query parameter ``timeout`` (seconds) applies to the HTTP backends. Their errors are raised
 (``SILENTLY_FAIL`` off), so an engine that is down is reported, not shown as "no results".
 """
@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 WHOOSH_ENGINE = "articles.search.backend.ArabicWhooshEngine"
 ELASTICSEARCH_ENGINE = "articles.search.elasticsearch.ArabicElasticsearchEngine"
-SOLR_ENGINE = "haystack.backends.solr_backend.SolrEngine"
+SOLR_ENGINE = "articles.search.solr.ArchiveSolrEngine"
 
 
 def haystack_connection(url: str, default_path: str) -> dict:

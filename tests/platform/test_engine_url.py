@@ -37,7 +37,7 @@ DEFAULT = "/var/lib/newsarchive/whoosh_index"
         (
             "solr://127.0.0.1:8983/solr/newsarchive",
             {
-                "ENGINE": "haystack.backends.solr_backend.SolrEngine",
+                "ENGINE": "articles.search.solr.ArchiveSolrEngine",
                 "URL": "http://127.0.0.1:8983/solr/newsarchive",
                 "SILENTLY_FAIL": False,
             },
@@ -64,8 +64,15 @@ def test_bad_search_urls(url, message):
         haystack_connection(url, DEFAULT)
 
 
-def test_elasticsearch_engine_is_importable():
+@pytest.mark.parametrize(
+    ("url", "backend"),
+    [("elasticsearch://h:9200/i", "ArabicElasticsearchBackend"), ("solr://h:8983/solr/c", "ArchiveSolrBackend")],
+)
+def test_http_engines_are_importable_and_take_editors_saves(url, backend):
     from django.utils.module_loading import import_string
 
-    engine = import_string(haystack_connection("elasticsearch://h:9200/i", DEFAULT)["ENGINE"])
-    assert engine.backend.__name__ == "ArabicElasticsearchBackend"
+    from articles.search.haystack_writes import HaystackWritesMixin
+
+    engine = import_string(haystack_connection(url, DEFAULT)["ENGINE"])
+    assert engine.backend.__name__ == backend
+    assert issubclass(engine.backend, HaystackWritesMixin)

@@ -10,6 +10,8 @@ from datetime import datetime
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -176,3 +178,10 @@ def test_bad_input_is_still_a_reader_error_on_the_other_engine(client, elasticse
     # Checked before any engine is contacted: a reader error (400), not the engine's 503.
     response = client.get("/api/search/", {"q": "ا" * 5000})
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", ["build_index", "check_index"])
+def test_whoosh_index_commands_refuse_another_engine_precisely(elasticsearch_down, command):
+    with pytest.raises(CommandError, match=f"{command} manages the embedded Whoosh index.*ArabicElasticsearchBackend"):
+        call_command(command, verbosity=0)

@@ -37,3 +37,9 @@ def test_reports_missing_stale_extra_and_repairs(search_index, capsys):
     call_command("check_index")
     assert "The index matches the database." in capsys.readouterr().out
     assert kept.pk
+
+
+def test_no_index_is_a_precise_error_not_a_traceback(search_index):
+    assert not search_index.exists()
+    with pytest.raises(CommandError, match=r"No readable search index: .*Run manage.py build_index\."):
+        call_command("check_index")

@@ -25,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--chunk", type=int, default=1000, help="articles read from the database at a time")
 
     def handle(self, *args, **options):
+        indexing.require_whoosh("build_index")
         verbosity = options["verbosity"]
         bar = tqdm(total=0, unit="article", disable=verbosity < 1, file=self.stderr._out)
 

@@ -10,6 +10,7 @@ them) or spelling sets (only build_index fixes those). An index that predates th
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.search import indexing, lifecycle
+from articles.search.backend import SearchUnavailable
 
 
 class Command(BaseCommand):
@@ -23,7 +24,11 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=20, help="ids listed per kind")
 
     def handle(self, *args, **options):
-        missing, stale, extra = indexing.diff_index()
+        indexing.require_whoosh("check_index")
+        try:
+            missing, stale, extra = indexing.diff_index()
+        except SearchUnavailable as exc:
+            raise CommandError(f"No readable search index: {exc.detail or exc}. Run manage.py build_index.") from exc
         variants = lifecycle.live_variant_status()
         path = lifecycle.live_index_path()
         leftovers = lifecycle.build_dirs(path) if path else []

@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.db.models import Count, Q
 from django.forms import Textarea
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from articles.models import Article, Brief, Paragraph, Publication, RelatedLink, Section, VariantSet
 from articles.search import lifecycle
@@ -149,7 +150,8 @@ class ArticleAdmin(admin.ModelAdmin):
                     article.published_at = now
                 article.save(update_fields=["status", "published_at", "modified"])
                 changed += 1
-        self.message_user(request, f"عدد المقالات التي نُشرت: {changed}", messages.SUCCESS)
+        message = ngettext("%(count)s article was published.", "%(count)s articles were published.", changed)
+        self.message_user(request, message % {"count": changed}, messages.SUCCESS)
 
     @admin.action(description="إعادة المقالات المحددة إلى المسودات", permissions=["change"])
     def unpublish(self, request, queryset):
@@ -159,7 +161,10 @@ class ArticleAdmin(admin.ModelAdmin):
                 article.status = Article.Status.DRAFT
                 article.save(update_fields=["status", "modified"])
                 changed += 1
-        self.message_user(request, f"عدد المقالات التي أُعيدت إلى المسودات: {changed}", messages.SUCCESS)
+        message = ngettext(
+            "%(count)s article was returned to drafts.", "%(count)s articles were returned to drafts.", changed
+        )
+        self.message_user(request, message % {"count": changed}, messages.SUCCESS)
 
 
 class ArticleCountMixin:

@@ -13,6 +13,8 @@ import logging
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
+from django.utils import formats
+from django.utils.translation import npgettext
 from django.views.generic import TemplateView
 
 from articles.search.forms import SORTS, SearchForm
@@ -25,16 +27,13 @@ FALLBACK_NOTICE = "لم نجد نتائج تضم كل الكلمات، فهذه 
 
 
 def results_phrase(count: int) -> str:
-    """The result count as Arabic says it (Arabic counts have six forms; these are the ones a count needs)."""
-    if count == 0:
-        return "لا توجد نتائج"
-    if count == 1:
-        return "نتيجة واحدة"
-    if count == 2:
-        return "نتيجتان"
-    if 3 <= count % 100 <= 10:
-        return f"{count} نتائج"
-    return f"{count} نتيجة"
+    """The result count as Arabic says it: "نتيجتان", "3 نتائج", "11 نتيجةً" (six forms, locale/ar/.../django.po).
+
+    The "search" context keeps this apart from the admin's own "%(counter)s result", which our catalogue
+    would otherwise override.
+    """
+    # localize() formats the number as the template does the other counts on the page (facets, pages).
+    return npgettext("search", "%(count)s result", "%(count)s results", count) % {"count": formats.localize(count)}
 
 
 class SearchView(TemplateView):

@@ -83,7 +83,7 @@ def test_results_show_count_highlighted_snippet_links_and_metadata(client, searc
     assert response.status_code == 200
     html = response.content.decode()
     assert 'value="وزراء الخارجية"' in html  # the query box is prefilled
-    assert "نتيجة واحدة" in html
+    assert '<p class="search-count" role="status">نتيجة واحدة لـ«وزراء الخارجية»</p>' in html
     assert "اجتمع <mark>وزراء</mark> <mark>الخارجية</mark> في العاصمة الكازاخستانية" in html
     assert f'<a href="/2015/7/21/{astana.pk}/">لقاء <mark>وزراء</mark> <mark>الخارجية</mark> في أستانة</a>' in html
     assert '<a href="/section/politics/">سياسة</a>' in html
@@ -95,7 +95,7 @@ def test_results_show_count_highlighted_snippet_links_and_metadata(client, searc
 
 def test_facets_are_filter_links_with_counts(client, search_archive):
     html = get(client, q="أسعار").content.decode()
-    assert "نتيجتان" in html  # the oil article and the match (the draft is not indexed)
+    assert '<p class="search-count" role="status">نتيجتان لـ«أسعار»</p>' in html  # the draft is not indexed
     assert "مسودة" not in html
     q = "%D8%A3%D8%B3%D8%B9%D8%A7%D8%B1"
     assert f'<a href="?q={q}&amp;section=economy">اقتصاد</a> (1)' in html
@@ -148,7 +148,7 @@ def test_spelling_variants_find_the_article(client, search_archive):
 def test_no_results_says_so(client, search_archive):
     response = get(client, q="زلزال")
     assert response.status_code == 200
-    assert "لا توجد نتائج" in response.content.decode()
+    assert '<p class="search-count" role="status">لا توجد نتائج</p>' in response.content.decode()
 
 
 def test_empty_query_is_the_search_form(client, search_archive):
@@ -174,7 +174,8 @@ def test_pagination_keeps_query_and_filters(client, search_archive):
     connections.reload("default")
     first = get(client, q="تقرير", section="economy")
     html = first.content.decode()
-    assert "21 نتيجة" in html
+    assert '<p class="search-count" role="status">21 نتيجةً لـ«تقرير»</p>' in html
+    assert '<span class="pagination-current">صفحة 1 من صفحتين</span>' in html
     assert len(first.context["outcome"].hits) == 20
     q = "%D8%AA%D9%82%D8%B1%D9%8A%D8%B1"
     assert f'<a rel="next" href="?q={q}&amp;section=economy&amp;page=2">' in html
@@ -265,3 +266,18 @@ def test_unavailable_index_is_a_503_page_and_logged(client, db, search_index_dir
     assert "البحث غير متاح الآن" in response.content.decode()
     assert response["Retry-After"] == "60"
     assert any(r.levelno == logging.ERROR for r in records)
+
+
+@pytest.mark.parametrize(
+    ("n", "wording"),
+    [(1, "نتيجة واحدة"), (2, "نتيجتان"), (3, "3 نتائج"), (10, "10 نتائج"), (11, "11 نتيجةً")],
+)
+def test_result_count_in_arabic_plural_forms(client, search_index_dir, n, wording):
+    for i in range(n):
+        make_article(title=f"تقرير رقم {i}", paragraphs=["نص التقرير."])
+    make_article(title="مسودة تقرير", status=Article.Status.DRAFT)  # not indexed, not counted
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    connections.reload("default")
+    response = get(client, q="تقرير")
+    assert response.context["outcome"].count == n
+    assert f'<p class="search-count" role="status">{wording} لـ«تقرير»</p>' in response.content.decode()

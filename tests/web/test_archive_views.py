@@ -85,7 +85,8 @@ class TestSection:
         assert response.status_code == 200
         html = response.content.decode()
         assert "<h1>محليات</h1>" in html
-        assert "عدد المقالات: 25" in html
+        assert '<p class="page-meta">25 مقالًا · <a href="/feeds/section/' in html
+        assert '<span class="pagination-current">صفحة 1 من صفحتين</span>' in html
         assert [a.title for a in response.context["page_obj"]] == [f"خبر {i:02d}" for i in range(24, 4, -1)]
         assert "في قسم آخر" not in html and "مسودة القسم" not in html
         assert 'aria-current="page">محليات</a>' in html
@@ -116,7 +117,27 @@ class TestSection:
         section = make_section(name="فارغ")
         response = client.get(section.get_absolute_url())
         assert response.status_code == 200
-        assert "لا توجد مقالات منشورة هنا بعد." in response.content.decode()
+        html = response.content.decode()
+        assert "لا توجد مقالات منشورة هنا بعد." in html
+        assert '<p class="page-meta">لا توجد مقالات · ' in html
+        assert "pagination-current" not in html
+
+    @pytest.mark.parametrize(
+        ("n", "wording"), [(1, "مقال واحد"), (2, "مقالان"), (3, "3 مقالات"), (10, "10 مقالات"), (11, "11 مقالًا")]
+    )
+    def test_article_count_in_arabic_plural_forms(self, client, n, wording):
+        section = make_section()
+        make_many(n, section=section)
+        make_article(title="مسودة", section=section, status=Article.Status.DRAFT)  # not counted
+        html = client.get(section.get_absolute_url()).content.decode()
+        assert f'<p class="page-meta">{wording} · <a href="/feeds/section/' in html
+
+    def test_pager_counts_pages_in_arabic(self, client):
+        section = make_section()
+        make_many(41, section=section)
+        html = client.get(section.get_absolute_url(), {"page": 2}).content.decode()
+        assert '<p class="page-meta">41 مقالًا · ' in html
+        assert '<span class="pagination-current">صفحة 2 من 3 صفحات</span>' in html
 
 
 class TestPublication:
@@ -129,10 +150,18 @@ class TestPublication:
         html = response.content.decode()
         assert response.status_code == 200
         assert "<h1>الرياض</h1>" in html
-        assert "عدد المقالات: 22" in html
+        assert '<p class="page-meta">22 مقالًا · <a href="https://www.alriyadh.com/"' in html
         assert len(response.context["page_obj"]) == 20
         assert "من مصدر آخر" not in html
         assert client.get("/publication/alriyadh/", {"page": 2}).context["page_obj"].number == 2
+
+    @pytest.mark.parametrize(
+        ("n", "wording"), [(0, "لا توجد مقالات"), (1, "مقال واحد"), (2, "مقالان"), (3, "3 مقالات")]
+    )
+    def test_article_count_in_arabic_plural_forms(self, client, n, wording):
+        publication = make_publication(slug="okaz")
+        make_many(n, publication=publication)
+        assert f'<p class="page-meta">{wording}</p>' in client.get("/publication/okaz/").content.decode()
 
     def test_unknown_publication_and_bad_page(self, client):
         make_publication(slug="okaz")
@@ -179,6 +208,11 @@ class TestDateArchive:
         assert '<a href="/2015/7/21/">21</a>' in html
         assert [a.title for a in response.context["page_obj"]] == ["في يوليو الثاني", "في يوليو الأول"]
         assert '<a rel="next" href="/2015/8/">أغسطس 2015 ←</a>' in html
+
+    def test_month_pager_counts_pages_in_arabic(self, client):
+        make_many(21)  # 1-21 July 2015: two pages of 20
+        html = client.get("/2015/7/", {"page": 2}).content.decode()
+        assert '<span class="pagination-current">صفحة 2 من صفحتين</span>' in html
 
     def test_day(self, client, dated, django_assert_num_queries):
         # exists, previous/next day, previous/next month (DayArchiveView puts both in the context),

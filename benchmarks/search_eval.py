@@ -7,7 +7,7 @@
 Queries are 2-4 content words of an article's title, then respelled the ways readers respell them
 (hamza, harakat, tatweel, ة/ه, ى/ي, clitics, foreign-name variants); the unchanged words are the control.
 An answer counts when the article (or an article with the same title) is in the top 10 (Success@10);
-MRR uses the first such rank up to 50 (0 beyond). Three systems index the same documents (title + body):
+MRR uses the first such rank up to 50 (0 beyond). The systems index the same documents (title + body):
 
   haystack  haystack 3.4's default Whoosh setup: ``WhooshSearchBackend.build_schema`` over a plain
             ``SearchIndex`` (English StemmingAnalyzer), haystack's ``AutoQuery`` cleaning, its QueryParser
@@ -16,6 +16,8 @@ MRR uses the first such rank up to 50 (0 beyond). Three systems index the same d
             BM25 (k1=1.2, b=0.75) and a ``match`` query (OR of the words), as Elasticsearch runs it.
   archive   this project: ``articles.search.query.run_search`` over an index built by its own backend
             (``rebuild_index``) from the same articles imported into a throwaway database.
+  portable  (opt-in: ``--systems archive,portable``) the search page's path on other engines,
+            ``articles.search.portable.run_search`` (haystack's SearchQuerySet), on the archive's index.
 
 The corpus is read in place from ``$NEWSARCHIVE_SHARED_DIR/data/saudinewsnet`` (never copied); every index and
 the throwaway database live in a temporary directory removed at the end.
@@ -426,8 +428,13 @@ class Archive:
     """The project's own search: its backend builds the index, ``run_search`` answers."""
 
     name = "archive"
+    _built: dict[int, str] | None = None  # pk -> doc key of the database and index built in this run
 
     def index(self, docs: list[Doc]) -> None:
+        if Archive._built is not None:  # already built by another system of this run: same documents
+            self.pk_to_key = Archive._built
+            self.params, self.run = self.runner()
+            return
         from django.core.management import call_command
         from django.utils import timezone
 
@@ -454,9 +461,13 @@ class Archive:
             for i, line in enumerate(x for x in d.content.split("\n") if x.strip())
         )
         call_command("rebuild_index", interactive=False, verbosity=0)
+        Archive._built = self.pk_to_key
+        self.params, self.run = self.runner()
+
+    def runner(self):
         from articles.search.query import SearchParams, run_search
 
-        self.params, self.run = SearchParams, run_search
+        return SearchParams, run_search
 
     def search(self, q: str) -> list[str]:
         try:
@@ -467,6 +478,19 @@ class Archive:
                 print(f"  archive: {q!r}: {type(exc).__name__}: {exc}", file=sys.stderr)
             return []
         return [self.pk_to_key[hit.pk] for hit in outcome.hits if hit.pk in self.pk_to_key]
+
+
+class Portable(Archive):
+    """The search page's path on other engines (portable.run_search: haystack's SearchQuerySet),
+    here on the same Arabic Whoosh index: the engine-independent query layer, not Elasticsearch."""
+
+    name = "portable"
+
+    def runner(self):
+        from articles.search.portable import run_search
+        from articles.search.query import SearchParams
+
+        return SearchParams, run_search
 
 
 # --- evaluation ------------------------------------------------------------------------------------------
@@ -563,7 +587,7 @@ def main(argv: list[str] | None = None) -> int:
         queries = general + names
 
         makers = {"haystack": lambda: HaystackDefault(workdir), "lucene": lambda: LuceneArabicBM25(workdir),
-                  "archive": Archive}  # fmt: skip
+                  "archive": Archive, "portable": Portable}  # fmt: skip
         results, build = {}, {}
         for name in args.systems.split(","):
             system = makers[name]()
@@ -574,7 +598,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name}: not evaluated: {type(exc).__name__}: {exc}", file=sys.stderr)
                 continue
             index_seconds = time.perf_counter() - t0
-            path = workdir / ("archive_index" if name == "archive" else name)
+            path = workdir / ("archive_index" if name in ("archive", "portable") else name)
             build[name] = {"index_seconds": index_seconds, "index_bytes": dir_size(path)}
             print(f"{name}: indexed in {index_seconds:.1f}s", file=sys.stderr)
             results[name] = evaluate(system, queries, relevant)

@@ -7,7 +7,9 @@ do not check the password and do not extend the lockout. A successful login clea
 
 The counter lives in Django's default cache. With several gunicorn workers that cache must be shared
 (file, database, memcached or redis): a per-process LocMemCache gives each worker its own count.
-Behind a reverse proxy REMOTE_ADDR is the proxy, so the limit becomes per username.
+The IP is REMOTE_ADDR, or behind the proxies in ``NEWSARCHIVE_TRUSTED_PROXIES`` the client's address
+from X-Forwarded-For (articles/client_ip.py); without that setting REMOTE_ADDR behind nginx is nginx,
+and the limit becomes per username (anyone could lock an editor out).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+
+from articles.client_ip import resolve_client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +39,9 @@ def lockout_seconds() -> int:
 
 
 def client_ip(request: HttpRequest | None) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    if request is None:
+        return ""
+    return resolve_client_ip(request.META, getattr(settings, "NEWSARCHIVE_TRUSTED_PROXIES", ()))
 
 
 def _key(username: str, ip: str) -> str:

@@ -14,6 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from articles.cache import cache_config_from_url
+from articles.client_ip import trusted_networks
 from articles.search.engine_url import haystack_connection
 
 
@@ -57,6 +58,9 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("NEWSARCHIVE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("NEWSARCHIVE_CSRF_TRUSTED_ORIGINS", "")
+# Reverse proxies (IPs or CIDRs) whose X-Forwarded-For names the client, for the admin login throttle
+# (articles/client_ip.py). Empty: trust nobody, the client is REMOTE_ADDR. Behind deploy/nginx.conf: 127.0.0.1,::1.
+NEWSARCHIVE_TRUSTED_PROXIES = trusted_networks(env_list("NEWSARCHIVE_TRUSTED_PROXIES", ""))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

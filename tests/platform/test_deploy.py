@@ -57,6 +57,7 @@ class Upstream(BaseHTTPRequestHandler):
         body = f"upstream {self.path} proto={self.headers.get('X-Forwarded-Proto')}".encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Upstream-Saw-Forwarded-For", self.headers.get("X-Forwarded-For", "(none)"))
         self.end_headers()
         self.wfile.write(body)
 
@@ -124,7 +125,7 @@ def nginx(tmp_path):
         upstream.server_close()
 
 
-def get(url: str) -> tuple[int, dict, bytes]:
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict, bytes]:
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
@@ -135,7 +136,7 @@ def get(url: str) -> tuple[int, dict, bytes]:
 
     opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), NoRedirect)
     try:
-        with opener.open(url, timeout=10) as response:
+        with opener.open(urllib.request.Request(url, headers=headers or {}), timeout=10) as response:
             headers = {name: ", ".join(response.headers.get_all(name)) for name in response.headers}
             return response.status, headers, response.read()
     except urllib.error.HTTPError as error:
@@ -159,6 +160,16 @@ def test_nginx_proxies_with_forwarded_proto_and_redirects_http(nginx):
     status, headers, _ = get(f"{http}/archive/")
     assert status == 301
     assert headers["Location"] == f"https://127.0.0.1{http.rsplit(':', 1)[0][len('http://127.0.0.1') :]}/archive/"
+
+
+def test_nginx_forwards_the_client_address_not_the_one_it_claims(nginx):
+    # The app trusts X-Forwarded-For from nginx (NEWSARCHIVE_TRUSTED_PROXIES=127.0.0.1,::1), so nginx
+    # must replace a client's header with the address it saw, never pass the client's on.
+    https, _ = nginx
+    _, headers, _ = get(f"{https}/admin/login/", {"X-Forwarded-For": "203.0.113.7, 10.9.9.9"})
+    assert headers["X-Upstream-Saw-Forwarded-For"] == "127.0.0.1"
+    _, headers, _ = get(f"{https}/search/?q=x")
+    assert headers["X-Upstream-Saw-Forwarded-For"] == "127.0.0.1"
 
 
 def burst(url: str, n: int) -> tuple[list[int], float]:

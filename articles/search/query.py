@@ -81,7 +81,7 @@ class QueryTooLong(SearchInputError):
 
     def __init__(self, limit: int | None = None):
         limit = limit or settings.SEARCH_MAX_QUERY_LENGTH
-        super().__init__(f"عبارة البحث أطول من اللازم: الحد الأقصى {limit} حرفًا.")
+        super().__init__(f"عبارة البحث أطول من اللازم: الحد الأقصى لعدد الأحرف {limit}.")
 
 
 class QueryError(SearchInputError):

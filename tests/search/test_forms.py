@@ -76,9 +76,9 @@ def test_control_characters_become_spaces(raw, clean):
 @override_settings(SEARCH_MAX_QUERY_LENGTH=10, SEARCH_MAX_TERMS=3)
 def test_limits_come_from_settings():
     assert form(q="أ" * 10).is_valid()
-    assert form(q="أ" * 11).errors["q"] == ["عبارة البحث طويلة جدًّا: الحد الأقصى 10 حرفًا."]
+    assert form(q="أ" * 11).errors["q"] == ["عبارة البحث طويلة جدًّا: الحد الأقصى لعدد الأحرف 10."]
     assert form(q="أ ب ت").is_valid()
-    assert form(q="أ ب ت ث").errors["q"] == ["عبارة البحث فيها كلمات كثيرة: الحد الأقصى 3 كلمة."]
+    assert form(q="أ ب ت ث").errors["q"] == ["عبارة البحث فيها كلمات كثيرة: الحد الأقصى لعدد الكلمات 3."]
 
 
 @pytest.mark.parametrize("page", ["0", "-1", "+1", " 1x", "1.0", "1e3", "٢", "10001", "9" * 30, "1_0"])

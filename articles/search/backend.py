@@ -342,6 +342,40 @@ def facet_counts(searcher, docs: set[int], fieldname: str) -> dict:
     return out
 
 
+class _OpenedColumnsReader(W3PerDocReader):
+    """A per-document reader whose column files were all opened up front (open_all_columns):
+    whether a column exists is what was found then, not whether its file still exists now."""
+
+    def has_column(self, fieldname):
+        return fieldname in self._colfiles
+
+
+def open_all_columns(searcher) -> None:
+    """Open the column files (stored fields, lengths, sort columns) of every segment now.
+
+    Whoosh opens a non-compound segment's column files on first use, and a writer's commit deletes
+    the files of the segments it merged away. A searcher opened before such a commit still lists
+    those segments, and its first read of a column then finds no file: under the load test's
+    editor, stored_fields() failed with "'NoneType' object is not subscriptable" (HTTP 500). A file
+    that is open survives its deletion, so opening them all with the searcher leaves only the moment
+    of opening, which ``_open_searcher`` retries; Whoosh's has_column() asks the directory each
+    time, so the reader answers from the files it holds instead. Files only: no column is read into
+    memory here.
+    """
+    for leaf, _offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        perdoc = getattr(reader, "_perdoc", None)
+        if not isinstance(perdoc, W3PerDocReader):
+            continue
+        prefix = f"{reader.segment().segment_id()}."
+        for name in reader.storage().list():
+            if name.startswith(prefix) and name.endswith(".col"):
+                fieldname = name[len(prefix) : -len(".col")]
+                if fieldname not in perdoc._colfiles:
+                    perdoc._colfiles[fieldname] = perdoc._get_column_file(fieldname)
+        perdoc.__class__ = _OpenedColumnsReader
+
+
 class ArabicWhooshSearchBackend(WhooshSearchBackend):
     def setup(self):
         """Schema only: the index is opened lazily, read-only for searches, created only by writers."""
@@ -450,7 +484,7 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
                 return searcher
             self._forget(cache)
         try:
-            searcher = self.open_index().searcher()
+            searcher = self._open_searcher()
         except SearchUnavailable:
             log.warning("search index unavailable at %s", self.path, exc_info=True)
             raise
@@ -459,6 +493,22 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
             raise SearchUnavailable(f"unreadable index in {self.path}: {exc!r}") from exc
         cache[self.path] = (signature, searcher)
         return searcher
+
+    def _open_searcher(self, attempts: int = 3):
+        """A searcher with every file it will read already open (open_all_columns), retried when a
+        commit removed files between reading the table of contents and opening them."""
+        for attempt in range(attempts):
+            searcher = None
+            try:
+                searcher = self.open_index().searcher()
+                open_all_columns(searcher)
+                return searcher
+            except FileNotFoundError:
+                if searcher is not None:
+                    searcher.close()
+                if attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     def _forget(self, cache) -> None:
         entry = cache.pop(self.path, None)

@@ -118,3 +118,24 @@ def test_searchqueryset_uses_the_arabic_fields(search_index):
     results = SearchQuerySet().filter(content="آستانة")
     assert [int(r.pk) for r in results] == [article.pk]
     assert results[0].title == "وصل الوفد"
+
+
+def test_a_searcher_survives_a_commit_that_merges_its_segments_away(search_index):
+    """Under the load test's editor, a search that had its searcher when a save's commit merged the
+    segments away read a deleted column file: HTTP 500. The searcher's files are open from the start."""
+    articles = [make_article(title=f"خبر رقم {i}", paragraphs=[f"نص الخبر {i} عن الرياض"]) for i in range(3)]
+    call_command("build_index", procs=1, verbosity=0)
+    for article in articles:  # one small segment per save
+        indexing.sync_articles([article.pk])
+    searcher = backend().searcher()
+    assert len(searcher.reader().leaf_readers()) > 1
+    columns_before = {p.name for p in search_index.iterdir() if p.name.endswith(".col")}
+
+    backend().optimize()  # one commit merges every segment and deletes their files
+    assert columns_before.isdisjoint(p.name for p in search_index.iterdir())
+
+    live = list(searcher.reader().all_doc_ids())
+    assert sorted(searcher.stored_fields(n)["title"] for n in live) == sorted(a.title for a in articles)
+    assert all(searcher.doc_field_length(n, "text") > 0 for n in live)
+    # and the next search opens the merged index
+    assert sorted(h.pk for h in run_search(SearchParams(q="الرياض")).hits) == sorted(a.pk for a in articles)

@@ -88,11 +88,21 @@ def reset_searchers() -> None:
 
 
 def _signature(path: str) -> tuple:
+    """What identifies the index's state: the directory's inode and every file's name, inode, size, mtime.
+
+    A missing directory raises FileNotFoundError. A file that vanishes between listing and stat (a
+    writer's MAIN.tmp, segments it merged away) is left out: it was being changed, and the next call
+    sees the result. Treating it as "no index" gave readers a 503 during an editor's save.
+    """
+    files = []
     with os.scandir(path) as entries:
-        files = tuple(
-            sorted((e.name, e.inode(), *(lambda st: (st.st_size, st.st_mtime_ns))(e.stat())) for e in entries)
-        )
-    return (os.stat(path).st_ino, files)
+        for entry in entries:
+            try:
+                stat = entry.stat()
+            except FileNotFoundError:
+                continue
+            files.append((entry.name, entry.inode(), stat.st_size, stat.st_mtime_ns))
+    return (os.stat(path).st_ino, tuple(sorted(files)))
 
 
 _RENAME_EXCHANGE = 2

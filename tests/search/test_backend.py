@@ -139,3 +139,13 @@ def test_a_searcher_survives_a_commit_that_merges_its_segments_away(search_index
     assert all(searcher.doc_field_length(n, "text") > 0 for n in live)
     # and the next search opens the merged index
     assert sorted(h.pk for h in run_search(SearchParams(q="الرياض")).hits) == sorted(a.pk for a in articles)
+
+
+def test_a_file_vanishing_while_the_index_is_checked_is_not_a_missing_index(search_index):
+    """A writer's MAIN.tmp or a merged-away segment can vanish between listing the directory and
+    stat-ing it (a 503 under the load test's editor). A dangling link is such a file, every time."""
+    article = make_article(title="خبر عن الدمام")
+    call_command("build_index", procs=1, verbosity=0)
+    reset_searchers()
+    (search_index / "MAIN.tmp").symlink_to(search_index / "gone-before-stat")
+    assert [h.pk for h in run_search(SearchParams(q="الدمام")).hits] == [article.pk]

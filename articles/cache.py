@@ -71,7 +71,7 @@ def cache_config_from_url(url: str, data_dir: Path | str, key_prefix: str = "new
         options["MAX_ENTRIES"] = int(query.pop("max_entries"))
     scheme = parts.scheme
     if scheme == "file":
-        config["BACKEND"] = "django.core.cache.backends.filebased.FileBasedCache"
+        config["BACKEND"] = "articles.filecache.IntervalCullFileCache"
         config["LOCATION"] = unquote(parts.path)
         options.setdefault("MAX_ENTRIES", 20000)
     elif scheme == "locmem":

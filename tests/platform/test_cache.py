@@ -206,8 +206,8 @@ def test_response_setting_a_cookie_is_not_cacheable():
     ("url", "backend", "location"),
     [
         ("locmem://", "django.core.cache.backends.locmem.LocMemCache", "newsarchive"),
-        ("file:///srv/cache", "django.core.cache.backends.filebased.FileBasedCache", "/srv/cache"),
-        ("", "django.core.cache.backends.filebased.FileBasedCache", "/data/cache"),
+        ("file:///srv/cache", "articles.filecache.IntervalCullFileCache", "/srv/cache"),
+        ("", "articles.filecache.IntervalCullFileCache", "/data/cache"),
         ("redis://:pw@10.0.0.5:6379/1", "django.core.cache.backends.redis.RedisCache", "redis://:pw@10.0.0.5:6379/1"),
         (
             "unix:///run/redis/redis.sock?db=2&timeout=60",

@@ -62,6 +62,8 @@ STORED_FIELDS = {"section_name", "publication_name", "source_url"}
 LOCK_TIMEOUT = 120.0
 # Every writer (and the merges it does) writes non-compound segments; see the module docstring.
 WRITER_OPTIONS = {"compound": False}
+# Opening the index retries this often when a concurrent commit removes a file it was about to read.
+OPEN_ATTEMPTS = 5
 
 
 class SearchUnavailable(Exception):
@@ -372,17 +374,24 @@ def open_all_columns(searcher) -> None:
     time, so the reader answers from the files it holds instead. Files only: no column is read into
     memory here.
     """
+    listings: dict[int, list[str]] = {}
     for leaf, _offset in searcher.leaf_searchers():
         reader = leaf.reader()
         perdoc = getattr(reader, "_perdoc", None)
         if not isinstance(perdoc, W3PerDocReader):
             continue
-        prefix = f"{reader.segment().segment_id()}."
-        for name in reader.storage().list():
+        storage = reader.storage()
+        names = listings.setdefault(id(storage), storage.list())
+        segment_id = reader.segment().segment_id()
+        prefix = f"{segment_id}."
+        for name in names:
             if name.startswith(prefix) and name.endswith(".col"):
                 fieldname = name[len(prefix) : -len(".col")]
                 if fieldname not in perdoc._colfiles:
                     perdoc._colfiles[fieldname] = perdoc._get_column_file(fieldname)
+        if "_stored" not in perdoc._colfiles:
+            # Every segment stores fields: its files went (merged away) after the reader opened it.
+            raise FileNotFoundError(f"segment {segment_id} was removed while the searcher opened")
         perdoc.__class__ = _OpenedColumnsReader
 
 
@@ -455,14 +464,20 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
             self.setup()
         if not os.path.isdir(self.path):
             raise SearchUnavailable(f"no index directory at {self.path}")
-        try:
-            if not whoosh_index.exists_in(self.path):
-                raise SearchUnavailable(f"no index in {self.path}")
-            return FileStorage(self.path).open_index(schema=self.schema)
-        except SearchUnavailable:
-            raise
-        except Exception as exc:  # corrupt TOC or segment files: whatever Whoosh raises
-            raise SearchUnavailable(f"unreadable index in {self.path}: {exc!r}") from exc
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                if not whoosh_index.exists_in(self.path):
+                    raise SearchUnavailable(f"no index in {self.path}")
+                return FileStorage(self.path).open_index(schema=self.schema)
+            except SearchUnavailable:
+                raise
+            except FileNotFoundError as exc:
+                # A commit replaced the table of contents between finding and reading it: read the new one.
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise SearchUnavailable(f"unreadable index in {self.path}: {exc!r}") from exc
+            except Exception as exc:  # corrupt TOC or segment files: whatever Whoosh raises
+                raise SearchUnavailable(f"unreadable index in {self.path}: {exc!r}") from exc
+        raise AssertionError("unreachable")
 
     def _writable_index(self):
         """The live index for writing (caller holds the write lock); created empty if missing."""
@@ -504,7 +519,7 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
         cache[self.path] = (signature, searcher)
         return searcher
 
-    def _open_searcher(self, attempts: int = 3):
+    def _open_searcher(self, attempts: int = OPEN_ATTEMPTS):
         """A searcher with every file it will read already open (open_all_columns), retried when a
         commit removed files between reading the table of contents and opening them."""
         for attempt in range(attempts):

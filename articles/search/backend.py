@@ -24,6 +24,7 @@ import fcntl
 import heapq
 import logging
 import os
+import secrets
 import shutil
 import threading
 import time
@@ -40,7 +41,7 @@ from haystack.utils import get_identifier
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN as W3_LENGTHS_COLUMN
-from whoosh.codec.whoosh3 import W3LeafMatcher, W3PerDocReader
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PerDocReader, W3Segment
 from whoosh.codec.whoosh3 import _lenfield as w3_lenfield
 from whoosh.fields import DATETIME, STORED, Schema
 from whoosh.fields import ID as WHOOSH_ID
@@ -48,6 +49,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.matching import FilterMatcher
 from whoosh.qparser import MultifieldParser
 from whoosh.sorting import Count, FieldFacet
+from whoosh.util import IDCHARS
 from whoosh.util.numeric import byte_to_length
 
 from articles.search import analysis, lifecycle
@@ -61,7 +63,25 @@ KEYWORD_FIELDS = {"section", "publication", "year"}
 STORED_FIELDS = {"section_name", "publication_name", "source_url"}
 LOCK_TIMEOUT = 120.0
 # Every writer (and the merges it does) writes non-compound segments; see the module docstring.
-WRITER_OPTIONS = {"compound": False}
+
+
+class UniqueSegmentCodec(W3Codec):
+    """Whoosh's codec, with new segments named from the OS's randomness.
+
+    Whoosh names a segment with the global ``random`` module. A process that seeds it (the load
+    test's editor calls random.seed(7); hypothesis seeds it in tests) draws the same names as the
+    last process that did, and its commit overwrites the files of a live segment of that name:
+    the load test's editor corrupted the index that way (a 0-byte postings file, searches failing
+    with struct.error, an edit lost). The segment keeps a plain W3Codec, so the index stays a
+    standard Whoosh index that any Whoosh can read.
+    """
+
+    def new_segment(self, storage, indexname):
+        segid = "".join(secrets.choice(IDCHARS) for _ in range(16))
+        return W3Segment(W3Codec(), indexname, segid=segid)
+
+
+WRITER_OPTIONS = {"compound": False, "codec": UniqueSegmentCodec()}
 # Opening the index retries this often when a concurrent commit removes a file it was about to read.
 OPEN_ATTEMPTS = 5
 

@@ -149,3 +149,25 @@ def test_a_file_vanishing_while_the_index_is_checked_is_not_a_missing_index(sear
     reset_searchers()
     (search_index / "MAIN.tmp").symlink_to(search_index / "gone-before-stat")
     assert [h.pk for h in run_search(SearchParams(q="الدمام")).hits] == [article.pk]
+
+
+def test_seeding_random_cannot_make_a_save_overwrite_a_live_segment(search_index):
+    """Whoosh names segments with the global random module; the load test's editor seeded it, drew
+    the names of the previous run's segments and overwrote them (a corrupt index, a lost edit)."""
+    import random
+
+    first, second = make_article(title="خبر أول عن تبوك"), make_article(title="خبر ثان عن تبوك")
+    call_command("build_index", procs=1, verbosity=0)
+    names = []
+    for article in (first, second):
+        random.seed(7)  # the same state before each save, as in two runs of a seeded process
+        before = {p.name.split(".")[0] for p in search_index.iterdir() if p.name.startswith("MAIN_")}
+        article.title += " (معدل)"
+        article.save()
+        indexing.flush()
+        after = {p.name.split(".")[0] for p in search_index.iterdir() if p.name.startswith("MAIN_")}
+        names.append(after - before)
+    assert names[0] and names[1] and names[0].isdisjoint(names[1])
+    reset_searchers()
+    hits = run_search(SearchParams(q="تبوك")).hits
+    assert sorted((h.pk, h.title) for h in hits) == sorted((a.pk, a.title) for a in (first, second))

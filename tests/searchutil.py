@@ -32,3 +32,16 @@ def private_index(path: Path) -> Iterator[Path]:
         info["PATH"] = old
         fresh_backend()
         analysis.clear_caches()
+
+
+@contextmanager
+def search_connection(config: dict) -> Iterator[None]:
+    """Point the default haystack connection at ``config`` (another engine) and back afterwards."""
+    original = dict(connections.connections_info["default"])
+    connections.connections_info["default"] = config
+    fresh_backend()
+    try:
+        yield
+    finally:
+        connections.connections_info["default"] = original
+        fresh_backend()

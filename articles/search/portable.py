@@ -44,8 +44,7 @@ from articles.search.query import (
     _body,
     _facets,
     _url,
-    clean_query,
-    parse_query,
+    prepare,
 )
 from articles.search.variants import get_variant_map
 
@@ -162,13 +161,10 @@ def _facet_groups(sqs: SearchQuerySet) -> dict[str, dict]:
 
 
 def run_search(params: SearchParams, using: str = "default") -> SearchOutcome:
-    q = clean_query(params.q)
-    page = max(1, int(params.page or 1))
-    page_size = max(1, min(int(params.page_size or 20), 100))
-    parsed = parse_query(q)
-    empty = SearchOutcome(count=0, hits=[], page=page, page_size=page_size)
+    parsed, empty = prepare(params)
     if parsed.is_empty():
         return empty
+    page, page_size = empty.page, empty.page_size
     builder = _Clauses(get_variant_map())
     clauses, excluded = builder.build(parsed)
     if not clauses:

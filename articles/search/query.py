@@ -481,6 +481,14 @@ def _body(text: str, title: str) -> str:
     return text.strip()
 
 
+def prepare(params: SearchParams) -> tuple[ParsedQuery, SearchOutcome]:
+    """The parsed query and the empty outcome of the asked page: where every engine's search starts."""
+    q = clean_query(params.q)
+    page = max(1, int(params.page or 1))
+    page_size = max(1, min(int(params.page_size or 20), 100))
+    return parse_query(q), SearchOutcome(count=0, hits=[], page=page, page_size=page_size)
+
+
 def run_search(params: SearchParams) -> SearchOutcome:
     backend = connections["default"].get_backend()
     if not isinstance(backend, backend_module.ArabicWhooshSearchBackend):
@@ -488,13 +496,10 @@ def run_search(params: SearchParams) -> SearchOutcome:
         from articles.search import portable
 
         return portable.run_search(params)
-    q = clean_query(params.q)
-    page = max(1, int(params.page or 1))
-    page_size = max(1, min(int(params.page_size or 20), 100))
-    parsed = parse_query(q)
-    empty = SearchOutcome(count=0, hits=[], page=page, page_size=page_size)
+    parsed, empty = prepare(params)
     if parsed.is_empty():
         return empty
+    page, page_size = empty.page, empty.page_size
 
     searcher = backend.searcher()
     variants = get_variant_map()

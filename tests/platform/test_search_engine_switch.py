@@ -24,33 +24,22 @@ from articles.search.query import SearchParams, SearchUnavailable, run_search
 from articles.search.views import UNAVAILABLE_MESSAGE
 from tests.admin.test_article_admin import article_post_data
 from tests.factories import make_article, make_publication, make_section
-from tests.searchutil import fresh_backend
+from tests.searchutil import search_connection
 
 STOCK_ENGINE = "tests.platform.stock_whoosh.StockWhooshEngine"
 
 
-def use_engine(config: dict):
-    original = dict(connections.connections_info["default"])
-    connections.connections_info["default"] = config
-    fresh_backend()
-    return original
-
-
 @pytest.fixture
 def stock_engine(tmp_path):
-    original = use_engine({"ENGINE": STOCK_ENGINE, "PATH": str(tmp_path / "stock_index")})
-    yield connections["default"].get_backend()
-    connections.connections_info["default"] = original
-    fresh_backend()
+    with search_connection({"ENGINE": STOCK_ENGINE, "PATH": str(tmp_path / "stock_index")}):
+        yield connections["default"].get_backend()
 
 
 @pytest.fixture
 def elasticsearch_down():
     # Port 9 on loopback: nothing listens, the real client gets "connection refused" at once.
-    original = use_engine(haystack_connection("elasticsearch://127.0.0.1:9/newsarchive?timeout=2", ""))
-    yield
-    connections.connections_info["default"] = original
-    fresh_backend()
+    with search_connection(haystack_connection("elasticsearch://127.0.0.1:9/newsarchive?timeout=2", "")):
+        yield
 
 
 def at(y, m, d):

@@ -38,6 +38,13 @@ def pks(outcome):
 
 @pytest.fixture
 def corpus(search_index):
+    arts = make_corpus()
+    build()
+    return arts
+
+
+def make_corpus() -> dict:
+    """Three published articles (politics, politics, sport) and a draft; أستانا has its variant set."""
     VariantSet.objects.create(canonical="أستانا", variants="أستانة\nآستانة")
     politics = make_section(name="سياسة", slug="politics")
     sport = make_section(name="رياضة", slug="sport")
@@ -69,7 +76,6 @@ def corpus(search_index):
             title="مسودة عن أستانا", paragraphs=["لم تنشر بعد."], status="draft", published_at=at(2015, 7, 1)
         ),
     }
-    build()
     return arts
 
 

@@ -80,6 +80,27 @@ class UniqueSegmentCodec(W3Codec):
         segid = "".join(secrets.choice(IDCHARS) for _ in range(16))
         return W3Segment(W3Codec(), indexname, segid=segid)
 
+    def per_document_reader(self, storage, segment):
+        # Only writers get here (a commit reading back the segment it wrote, merges); searchers read
+        # through the segment's own plain W3Codec.
+        return _ListLengthsReader(storage, segment)
+
+
+class _ListLengthsReader(W3PerDocReader):
+    """Field lengths for a commit from one list per field, read once.
+
+    A commit looks up the document's field length for every posting it writes (BM25 block
+    statistics): 1.2 M lookups for 3,000 articles, each a column read and a byte decode, about a
+    tenth of a build. Same values as W3PerDocReader.doc_field_length_reader (None for a zero byte).
+    """
+
+    def doc_field_length_reader(self, fieldname, default=0):
+        column = self._cached_reader(w3_lenfield(fieldname), W3_LENGTHS_COLUMN)
+        if column is None:
+            return lambda docnum, _default=default: _default
+        table = [None, *(byte_to_length(b) for b in range(1, 256))]
+        return [table[b] for b in column].__getitem__
+
 
 WRITER_OPTIONS = {"compound": False, "codec": UniqueSegmentCodec()}
 # Opening the index retries this often when a concurrent commit removes a file it was about to read.

@@ -171,3 +171,35 @@ def test_seeding_random_cannot_make_a_save_overwrite_a_live_segment(search_index
     reset_searchers()
     hits = run_search(SearchParams(q="تبوك")).hits
     assert sorted((h.pk, h.title) for h in hits) == sorted((a.pk, a.title) for a in (first, second))
+
+
+def test_the_writers_codec_writes_the_same_postings_as_whooshs(search_index, tmp_path):
+    """UniqueSegmentCodec changes segment names and how a commit looks lengths up, nothing on disk."""
+    from whoosh.codec.whoosh3 import W3Codec
+    from whoosh.filedb.filestore import FileStorage
+
+    from articles.search.backend import UniqueSegmentCodec
+    from articles.search_indexes import ArticleIndex
+
+    articles = [
+        make_article(title=f"خبر {i} عن الرياض", paragraphs=["نص " * (i + 1) + "عن أستانة والمفاوضات", "وقال الوزير"])
+        for i in range(40)
+    ]
+    be = backend()
+    be.setup()
+    docs = [be.prepare_document(ArticleIndex(), a) for a in articles]
+    written = {}
+    for name, codec in (("whoosh", W3Codec()), ("ours", UniqueSegmentCodec())):
+        ix = FileStorage(str(tmp_path / name)).create().create_index(be.schema)
+        with ix.writer(codec=codec, compound=False) as writer:
+            for doc in docs:
+                writer.add_document(**doc)
+        (segment,) = ix.reader().leaf_readers()
+        written[name] = {
+            path.name.split(".", 1)[1]: path.read_bytes()
+            for path in (tmp_path / name).iterdir()
+            if path.name.startswith(segment[0].segment().segment_id())
+        }
+    assert written["ours"].keys() == written["whoosh"].keys()
+    assert {"pst", "trm", "_stored.col", "_text_len.col"} <= written["ours"].keys()
+    assert written["ours"] == written["whoosh"]

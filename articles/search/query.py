@@ -30,7 +30,7 @@ from whoosh.automata.fsa import find_all_matches
 from whoosh.codec.base import Automata
 from whoosh.support.levenshtein import distance
 
-from articles.search import analysis
+from articles.search import analysis, matching
 from articles.search import backend as backend_module
 from articles.search.backend import SearchUnavailable
 from articles.search.highlight import TermMatcher, highlight_all, snippet
@@ -514,15 +514,15 @@ def run_search(params: SearchParams) -> SearchOutcome:
     elif params.sort == "oldest":
         sortedby = "published_at"
     # The matched set (count, facets) is computed without scoring, and only the page's candidates
-    # are scored by Whoosh (backend.top_docs): scoring all 9k matches of السعودية took 200 ms.
+    # are scored by Whoosh (matching.top_docs): scoring all 9k matches of السعودية took 200 ms.
     filter_query = _filter_query(params)
     cache: dict = {}  # term postings, read once for the matched set and the ranking
-    allowed = backend_module.matching_docs(searcher, filter_query, cache) if filter_query is not None else None
+    allowed = matching.matching_docs(searcher, filter_query, cache) if filter_query is not None else None
 
     def run(query: Q.Query) -> tuple[Q.Query, set[int]]:
         if excluded is not None:
             query = Q.AndNot(query, excluded)
-        docs = backend_module.matching_docs(searcher, query, cache)
+        docs = matching.matching_docs(searcher, query, cache)
         if allowed is not None:
             docs &= allowed
         return query, docs
@@ -538,9 +538,9 @@ def run_search(params: SearchParams) -> SearchOutcome:
     hits = []
     if start < count:
         only = docs if allowed is not None else None
-        top = backend_module.top_docs(searcher, query, docs, page * page_size, cache) if sortedby is None else None
+        top = matching.top_docs(searcher, query, docs, page * page_size, cache) if sortedby is None else None
         if top is not None:
-            results = [backend_module.ScoredDoc(searcher, docnum, score) for score, docnum in top]
+            results = [matching.ScoredDoc(searcher, docnum, score) for score, docnum in top]
         elif sortedby is None:
             # Not searcher.search(limit=...): its collector "replaces" the matcher once it has a
             # full page, dropping Or branches whose own maximum is below the page's lowest score,
@@ -561,7 +561,7 @@ def run_search(params: SearchParams) -> SearchOutcome:
         hits=hits,
         page=page,
         page_size=page_size,
-        facets=_facets({name: backend_module.facet_counts(searcher, docs, name) for name in FACET_FIELDS})
+        facets=_facets({name: matching.facet_counts(searcher, docs, name) for name in FACET_FIELDS})
         if count
         else empty.facets,
         suggestion=suggestion,

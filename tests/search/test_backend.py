@@ -178,7 +178,7 @@ def test_the_writers_codec_writes_the_same_postings_as_whooshs(search_index, tmp
     from whoosh.codec.whoosh3 import W3Codec
     from whoosh.filedb.filestore import FileStorage
 
-    from articles.search.backend import UniqueSegmentCodec
+    from articles.search.segments import UniqueSegmentCodec
     from articles.search_indexes import ArticleIndex
 
     articles = [

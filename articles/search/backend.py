@@ -54,11 +54,10 @@ EXACT_BOOST = 0.5
 KEYWORD_FIELDS = {"section", "publication", "year"}
 STORED_FIELDS = {"section_name", "publication_name", "source_url"}
 LOCK_TIMEOUT = 120.0
-# Every writer (and the merges it does) writes non-compound segments; see the module docstring.
-
-
+# Every writer (and the merges it does) writes non-compound segments named by UniqueSegmentCodec;
+# see the module docstring and segments.py.
 WRITER_OPTIONS = {"compound": False, "codec": UniqueSegmentCodec()}
-# Opening the index retries this often when a concurrent commit removes a file it was about to read.
+# Opening a searcher retries this often when a concurrent commit removes a file it was about to read.
 OPEN_ATTEMPTS = 5
 
 
@@ -188,20 +187,16 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
             self.setup()
         if not os.path.isdir(self.path):
             raise SearchUnavailable(f"no index directory at {self.path}")
-        for attempt in range(OPEN_ATTEMPTS):
-            try:
-                if not whoosh_index.exists_in(self.path):
-                    raise SearchUnavailable(f"no index in {self.path}")
-                return FileStorage(self.path).open_index(schema=self.schema)
-            except SearchUnavailable:
-                raise
-            except FileNotFoundError as exc:
-                # A commit replaced the table of contents between finding and reading it: read the new one.
-                if attempt == OPEN_ATTEMPTS - 1:
-                    raise SearchUnavailable(f"unreadable index in {self.path}: {exc!r}") from exc
-            except Exception as exc:  # corrupt TOC or segment files: whatever Whoosh raises
-                raise SearchUnavailable(f"unreadable index in {self.path}: {exc!r}") from exc
-        raise AssertionError("unreachable")
+        try:
+            if not whoosh_index.exists_in(self.path):
+                raise SearchUnavailable(f"no index in {self.path}")
+            return FileStorage(self.path).open_index(schema=self.schema)
+        except (SearchUnavailable, FileNotFoundError):
+            # FileNotFoundError: a commit replaced the table of contents between finding and reading
+            # it; the caller (_open_searcher) tries again.
+            raise
+        except Exception as exc:  # corrupt TOC or segment files: whatever Whoosh raises
+            raise SearchUnavailable(f"unreadable index in {self.path}: {exc!r}") from exc
 
     def _writable_index(self):
         """The live index for writing (caller holds the write lock); created empty if missing."""
@@ -245,7 +240,7 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
 
     def _open_searcher(self, attempts: int = OPEN_ATTEMPTS):
         """A searcher with every file it will read already open (open_all_columns), retried when a
-        commit removed files between reading the table of contents and opening them."""
+        concurrent commit removed a file on the way: the table of contents, or segment files."""
         for attempt in range(attempts):
             searcher = None
             try:
@@ -459,6 +454,14 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
             fields.pop(ID, None)
             results.append(result_class(app_label, model_name, pk, hit.score or 0, **fields))
         return {"results": results, "hits": total, "facets": {}, "spelling_suggestion": None}
+
+
+def arabic_whoosh_backend(using: str = "default") -> ArabicWhooshSearchBackend | None:
+    """The connection's backend when it is this Arabic Whoosh one; None for Elasticsearch, Solr, ..."""
+    from haystack import connections
+
+    backend = connections[using].get_backend()
+    return backend if isinstance(backend, ArabicWhooshSearchBackend) else None
 
 
 class ArabicWhooshEngine(BaseEngine):

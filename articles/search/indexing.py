@@ -76,13 +76,13 @@ def require_whoosh(command: str) -> None:
     """Refuse, precisely, a command that manages the embedded Whoosh index when another engine is set."""
     from django.core.management.base import CommandError
 
-    from articles.search.backend import ArabicWhooshSearchBackend
+    from articles.search.backend import arabic_whoosh_backend
 
-    backend = connections["default"].get_backend()
-    if not isinstance(backend, ArabicWhooshSearchBackend):
+    if arabic_whoosh_backend() is None:
+        engine = type(connections["default"].get_backend()).__name__
         raise CommandError(
             f"{command} manages the embedded Whoosh index, but NEWSARCHIVE_SEARCH_URL selects "
-            f"{type(backend).__name__}. For Elasticsearch/OpenSearch run `manage.py search_engine_settings "
+            f"{engine}. For Elasticsearch/OpenSearch run `manage.py search_engine_settings "
             "--apply <url>` then haystack's `manage.py update_index` (docs/scaling.md)."
         )
 

@@ -142,14 +142,10 @@ def variant_status(index_path: str, variant_map: Mapping[str, str]) -> VariantSt
 
 def live_index_path() -> str | None:
     """PATH of the default connection's Whoosh index; None for other engines."""
-    from haystack import connections
+    from articles.search.backend import arabic_whoosh_backend
 
-    from articles.search.backend import ArabicWhooshSearchBackend
-
-    backend = connections["default"].get_backend()
-    if not isinstance(backend, ArabicWhooshSearchBackend):
-        return None
-    return backend.path.rstrip("/")
+    backend = arabic_whoosh_backend()
+    return None if backend is None else backend.path.rstrip("/")
 
 
 def live_variant_status() -> VariantStatus | None:

@@ -23,7 +23,6 @@ from typing import Literal
 
 from django.conf import settings
 from django.utils import timezone
-from haystack import connections
 from whoosh import collectors
 from whoosh import query as Q
 from whoosh.automata.fsa import find_all_matches
@@ -490,8 +489,8 @@ def prepare(params: SearchParams) -> tuple[ParsedQuery, SearchOutcome]:
 
 
 def run_search(params: SearchParams) -> SearchOutcome:
-    backend = connections["default"].get_backend()
-    if not isinstance(backend, backend_module.ArabicWhooshSearchBackend):
+    backend = backend_module.arabic_whoosh_backend()
+    if backend is None:
         # Elasticsearch/OpenSearch or Solr (NEWSARCHIVE_SEARCH_URL): through haystack's query translation.
         from articles.search import portable
 

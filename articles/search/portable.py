@@ -23,27 +23,24 @@ silent empty page.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, time
 from functools import reduce
 from operator import and_, or_
 
-from django.utils import timezone
 from haystack.inputs import Clean, Exact
 from haystack.query import SQ, SearchQuerySet
 
 from articles.models import Article
 from articles.search import analysis
 from articles.search.backend import SearchUnavailable
-from articles.search.highlight import TermMatcher, highlight_all, snippet
+from articles.search.highlight import TermMatcher
 from articles.search.query import (
     FACET_FIELDS,
-    Hit,
     ParsedQuery,
     SearchOutcome,
     SearchParams,
-    _body,
     _facets,
-    _url,
+    date_bounds,
+    hit_from_fields,
     prepare,
 )
 from articles.search.variants import get_variant_map
@@ -113,46 +110,17 @@ class _Clauses:
         return clauses, [e for e in excluded if e is not None]
 
 
-def _naive_utc(value: datetime) -> datetime:
-    # The index stores naive UTC (search_indexes._naive_utc); haystack passes datetimes through as is.
-    return value.astimezone(UTC).replace(tzinfo=None)
-
-
 def _filtered(sqs: SearchQuerySet, params: SearchParams) -> SearchQuerySet:
     if params.section:
         sqs = sqs.filter(section=Exact(params.section))
     if params.publication:
         sqs = sqs.filter(publication=Exact(params.publication))
-    tz = timezone.get_current_timezone()
-    if params.date_from:
-        sqs = sqs.filter(published_at__gte=_naive_utc(datetime.combine(params.date_from, time.min, tz)))
-    if params.date_to:
-        sqs = sqs.filter(published_at__lte=_naive_utc(datetime.combine(params.date_to, time.max, tz)))
+    start, end = date_bounds(params)
+    if start is not None:
+        sqs = sqs.filter(published_at__gte=start)
+    if end is not None:
+        sqs = sqs.filter(published_at__lte=end)
     return sqs
-
-
-def _hit(result, matcher: TermMatcher) -> Hit:
-    published = getattr(result, "published_at", None)
-    if isinstance(published, datetime):
-        published = published.replace(tzinfo=UTC) if timezone.is_naive(published) else published
-    else:
-        published = None
-    pk = int(result.pk)
-    title = getattr(result, "title", "") or ""
-    return Hit(
-        pk=pk,
-        score=float(result.score or 0.0),
-        title=title,
-        title_html=highlight_all(title, matcher),
-        snippet=snippet(_body(getattr(result, "text", "") or "", title), matcher),
-        section_name=getattr(result, "section_name", None),
-        section_slug=getattr(result, "section", None),
-        publication_name=getattr(result, "publication_name", None),
-        publication_slug=getattr(result, "publication", None),
-        published_at=published,
-        url=_url(pk, published),
-        source_url=getattr(result, "source_url", None),
-    )
 
 
 def _facet_groups(sqs: SearchQuerySet) -> dict[str, dict]:
@@ -202,7 +170,11 @@ def run_search(params: SearchParams, using: str = "default") -> SearchOutcome:
     matcher = TermMatcher.from_words(builder.highlight_words, builder.variants)
     return SearchOutcome(
         count=count,
-        hits=[_hit(result, matcher) for result in results if result is not None],
+        hits=[
+            hit_from_fields(int(result.pk), result.score, result.get_additional_fields(), matcher)
+            for result in results
+            if result is not None
+        ],
         page=page,
         page_size=page_size,
         facets=_facets(groups) if groups is not None else empty.facets,

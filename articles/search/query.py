@@ -17,6 +17,7 @@ import os
 import re
 import threading
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Literal
@@ -34,6 +35,7 @@ from articles.search import backend as backend_module
 from articles.search.backend import SearchUnavailable
 from articles.search.highlight import TermMatcher, highlight_all, snippet
 from articles.search.variants import get_variant_map
+from articles.search_indexes import _naive_utc
 
 __all__ = [
     "Hit",
@@ -314,8 +316,13 @@ class _Builder:
         return Q.Or([Q.Term("text_exact", exact), Q.Term("title_exact", exact)])
 
 
-def _utc_naive(value: datetime) -> datetime:
-    return value.astimezone(UTC).replace(tzinfo=None)
+def date_bounds(params: SearchParams) -> tuple[datetime | None, datetime | None]:
+    """The asked days as bounds on ``published_at`` as the index stores it (naive UTC): from local
+    midnight of ``date_from`` to the last instant of ``date_to``; None where not asked."""
+    tz = timezone.get_current_timezone()
+    start = _naive_utc(datetime.combine(params.date_from, time.min, tz)) if params.date_from else None
+    end = _naive_utc(datetime.combine(params.date_to, time.max, tz)) if params.date_to else None
+    return start, end
 
 
 def _filter_query(params: SearchParams) -> Q.Query | None:
@@ -325,10 +332,7 @@ def _filter_query(params: SearchParams) -> Q.Query | None:
     if params.publication:
         parts.append(Q.Term("publication", params.publication))
     if params.date_from or params.date_to:
-        tz = timezone.get_current_timezone()
-        start = _utc_naive(datetime.combine(params.date_from, time.min, tz)) if params.date_from else None
-        end = _utc_naive(datetime.combine(params.date_to, time.max, tz)) if params.date_to else None
-        parts.append(Q.DateRange("published_at", start, end))
+        parts.append(Q.DateRange("published_at", *date_bounds(params)))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else Q.And(parts)
@@ -451,17 +455,23 @@ def _url(pk: int, published_at: datetime | None) -> str:
 
 def _hit(hit, matcher: TermMatcher) -> Hit:
     fields = hit.fields()
+    return hit_from_fields(int(fields["django_id"]), hit.score, fields, matcher)
+
+
+def hit_from_fields(pk: int, score: float | None, fields: Mapping, matcher: TermMatcher) -> Hit:
+    """A result card from an index document's stored fields (any engine), highlighted by ``matcher``."""
     published = fields.get("published_at")
-    if published is not None:
+    if not isinstance(published, datetime):
+        published = None
+    elif timezone.is_naive(published):  # stored as naive UTC (search_indexes._naive_utc)
         published = published.replace(tzinfo=UTC)
-    pk = int(fields["django_id"])
-    title = fields.get("title", "")
+    title = fields.get("title") or ""
     return Hit(
         pk=pk,
-        score=float(hit.score or 0.0),
+        score=float(score or 0.0),
         title=title,
         title_html=highlight_all(title, matcher),
-        snippet=snippet(_body(fields.get("text", ""), title), matcher),
+        snippet=snippet(_body(fields.get("text") or "", title), matcher),
         section_name=fields.get("section_name"),
         section_slug=fields.get("section"),
         publication_name=fields.get("publication_name"),

@@ -7,6 +7,9 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from articles.search import numpy_compat
+
+        numpy_compat.apply()
         # Signal handlers: roles after migrate, search index updates after commit.
         from articles import signals  # noqa: F401
         from articles.cache import connect_signals

@@ -168,8 +168,15 @@ HAYSTACK_CUSTOM_HIGHLIGHTER = "articles.search.highlight.ArabicHighlighter"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 # Index edits right after they commit; bulk imports switch this off and build the index in one pass.
 NEWSARCHIVE_SEARCH_REALTIME = env_bool("NEWSARCHIVE_SEARCH_REALTIME", True)
-SEARCH_MAX_QUERY_LENGTH = 256
-SEARCH_MAX_TERMS = 12
+# What one query may cost (docs/search.md, "Ranked retrieval"): a longer query is cut, never refused;
+# the most informative words are kept while their documents fit SEARCH_MAX_POSTINGS, at most
+# SEARCH_MAX_TERMS of them; past SEARCH_DEADLINE_SECONDS the best results found so far are shown.
+SEARCH_MAX_QUERY_LENGTH = int(os.environ.get("NEWSARCHIVE_SEARCH_MAX_QUERY_LENGTH", 2000))
+SEARCH_MAX_WORDS = 300
+SEARCH_MAX_TERMS = int(os.environ.get("NEWSARCHIVE_SEARCH_MAX_TERMS", 16))
+SEARCH_MAX_POSTINGS = int(os.environ.get("NEWSARCHIVE_SEARCH_MAX_POSTINGS", 250_000))
+SEARCH_DEADLINE_SECONDS = float(os.environ.get("NEWSARCHIVE_SEARCH_DEADLINE_SECONDS", 0.25))
+SEARCH_MAX_PAGE_SIZE = 100
 
 # --- Cache -------------------------------------------------------------------------------
 # Default: a file cache in DATA_DIR/cache, shared by all gunicorn workers of one host, so an edit

@@ -249,3 +249,10 @@ def facet_counts(searcher, docs: set[int], fieldname: str) -> dict:
         name = field.from_column_value(value)
         out[name] = out.get(name, 0) + count
     return out
+
+
+def column_array(searcher, fieldname: str):
+    """A sortable numeric column (dates) by global doc number, as a numpy array (date sorts)."""
+    import numpy as np
+
+    return np.asarray(_column(searcher, fieldname), dtype=np.float64)

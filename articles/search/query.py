@@ -1,36 +1,35 @@
-"""run_search(): the archive's search, from the reader's query string to a page of hits.
+"""run_search(): the archive's search, from the reader's query string to a page of ranked hits.
 
 The query string is parsed here, never by Whoosh's parser, so no input can raise anything but
-SearchInputError: words (all must match), "quoted phrases" (exact, on the unstemmed field),
--exclusions (-word, -"phrase", NOT word), and OR between words. Each word searches the stemmed
-``text``/``title`` and the exact-form ``text_exact``/``title_exact`` (exact and title matches add
-to the score, so they rank above stem-only matches). When all-words finds nothing, any-word ranking
-is used and ``fallback`` is True. A word of 5+ letters that finds nothing at all is matched within
-one edit on the exact field, and the index's word list (letters as written) suggests a correction
-("did you mean").
+SearchInputError: words, ``+word`` (required), "quoted phrases" (exact, on the unstemmed field),
+``"two words"~N`` (within N words), -exclusions (-word, -"phrase", NOT word), and OR between words.
+
+Ranking (docs/search.md, "Ranked retrieval"): a document is a result when it has at least one of the
+query's informative words (question words and stop words do not count; ``planning.py``), or every
+required one; it is ranked by BM25F times the share of the query's IDF it covers (``ranking.py``), so
+documents with more of the words, and with the rarer ones, come first. ``all_count`` says how many
+results have every word. Cost is bounded, not length: the most informative words are kept, the rest
+named in ``dropped_words``. A word the index does not know (or knows only as a rare typo of a common
+word) is corrected (``corrected_query``), a last word typed in part is completed by prefix, and the
+whole query has a deadline after which the best results found so far are returned (``partial``).
 """
 
 from __future__ import annotations
 
-import bisect
-import os
 import re
-import threading
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from time import thread_time as clock
 from typing import Literal
 
+import numpy as np
 from django.conf import settings
 from django.utils import timezone
-from whoosh import collectors
 from whoosh import query as Q
-from whoosh.automata.fsa import find_all_matches
-from whoosh.codec.base import Automata
-from whoosh.support.levenshtein import distance
 
-from articles.search import analysis, matching
+from articles.search import analysis, matching, planning, ranking, spelling
 from articles.search import backend as backend_module
 from articles.search.backend import SearchUnavailable
 from articles.search.highlight import TermMatcher, highlight_all, snippet
@@ -48,22 +47,21 @@ __all__ = [
     "run_search",
 ]
 
-FUZZY_MIN_LENGTH = 5
-# Weight of the stripped reading of a word that may start with a one-letter clitic (وقرار -> قرار).
-CLITIC_BOOST = 0.5
-
-
-def _prefix(term: str) -> int:
-    """Letters a fuzzy/suggested term must share with the query word: 1, or 3 after the article ال.
-
-    A third of the lexicon starts with ال; with a one-letter prefix, matching المفاوظات scanned all
-    of it (2 s on the full corpus). Typos in the article itself are rare.
-    """
-    return 3 if term.startswith("ال") and len(term) >= FUZZY_MIN_LENGTH + 1 else 1
-
-
-SUGGEST_MAX_DISTANCE = 2
 FACET_FIELDS = ("section", "publication", "year")
+# Phrases are matched by Whoosh's positional matcher: at most this many per query, the rest searched
+# as words (a phrase of two stop words reads two of the longest posting lists).
+MAX_PHRASES = 4
+# Completing a last word typed in part: prefix terms examined, and completions kept (most common).
+COMPLETION_EXAMINED = 2000
+COMPLETION_KEPT = 8
+COMPLETION_MIN_LENGTH = 3
+# ...only when the word as typed is rare (at most this many documents) and a completion is this many
+# times as common: a finished word (الرياض) is not widened to الرياضة.
+COMPLETION_MAX_OWN = 20
+COMPLETION_RATIO = 20
+PHRASE_BOOST = 2.0
+# How much query words standing close together add (ranking.proximity), relative to the query's IDF.
+PROXIMITY_WEIGHT = 2.0
 
 
 class SearchInputError(ValueError):
@@ -99,6 +97,7 @@ class SearchParams:
     sort: Literal["relevance", "newest", "oldest"] = "relevance"
     page: int = 1
     page_size: int = 20
+    correct: bool = True  # search a confident correction of a mistyped word instead of the word
 
 
 @dataclass
@@ -124,29 +123,43 @@ class SearchOutcome:
     page: int
     page_size: int
     facets: dict = field(default_factory=lambda: {"section": [], "publication": [], "year": []})
-    suggestion: str | None = None
-    fallback: bool = False
+    suggestion: str | None = None  # "did you mean": a correction not applied
+    fallback: bool = False  # no result has every word (the results have some of them)
+    all_count: int = 0  # results that have every informative word
+    corrected_query: str | None = None  # the query whose results are shown, when a word was corrected
+    original_query: str | None = None  # the query as typed, when corrected_query is set
+    completions: dict[str, list[str]] = field(default_factory=dict)  # last word typed in part -> words
+    dropped_words: list[str] = field(default_factory=list)  # informative words left out (cost bound)
+    partial: bool = False  # the deadline cut the search short: the best results found in time
+    truncated: bool = False  # the query was longer than SEARCH_MAX_QUERY_LENGTH and was cut
 
 
 # --- Parsing ----------------------------------------------------------------------------------
 
 _QUOTES = '"“”«»„'
-_LEX = re.compile(rf"(?P<neg>[-−–]?)(?:[{_QUOTES}](?P<phrase>[^{_QUOTES}]*)[{_QUOTES}]?|(?P<word>[^\s{_QUOTES}]+))")
+_LEX = re.compile(
+    rf"(?P<sign>[-−–+]?)(?:[{_QUOTES}](?P<phrase>[^{_QUOTES}]*)[{_QUOTES}]?(?:~(?P<slop>\d{{1,3}}))?"
+    rf"|(?P<word>[^\s{_QUOTES}]+))"
+)
 # Control and format characters other than the joiners the tokenizer keeps inside words.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_SLOP = 50
 
 
 @dataclass
 class Word:
     text: str  # as the reader wrote it (one token of analysis.tokens)
+    required: bool = False  # written +word
 
 
 @dataclass
 class ParsedQuery:
-    groups: list[list[Word]] = field(default_factory=list)  # AND of OR-groups of words
-    phrases: list[list[str]] = field(default_factory=list)  # each a list of words
+    groups: list[list[Word]] = field(default_factory=list)  # OR-groups of words
+    phrases: list[list[str]] = field(default_factory=list)  # each a list of words (required)
     excluded_words: list[Word] = field(default_factory=list)
     excluded_phrases: list[list[str]] = field(default_factory=list)
+    slops: dict[int, int] = field(default_factory=dict)  # index in ``phrases`` -> words allowed between
+    overflow: list[str] = field(default_factory=list)  # words past the parse cap
 
     @property
     def positive_words(self) -> list[Word]:
@@ -156,28 +169,36 @@ class ParsedQuery:
         return not self.groups and not self.phrases
 
 
-def clean_query(q: str) -> str:
+def clean_query(q: str) -> tuple[str, bool]:
+    """The query without control characters, NFC, and cut to SEARCH_MAX_QUERY_LENGTH at a word
+    boundary: (query, whether it was cut). A long query is searched, never refused."""
     q = (q or "").replace("\x00", " ")
     q = _CONTROL.sub(" ", q)
     q = unicodedata.normalize("NFC", q).strip()
-    if len(q) > settings.SEARCH_MAX_QUERY_LENGTH:
-        raise QueryTooLong(settings.SEARCH_MAX_QUERY_LENGTH)
-    return q
+    limit = settings.SEARCH_MAX_QUERY_LENGTH
+    if len(q) <= limit:
+        return q, False
+    cut = q[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).strip(), True
 
 
-def parse_query(q: str, max_terms: int | None = None) -> ParsedQuery:
-    """Split the (cleaned) query into words, phrases and exclusions; extra terms beyond the cap are dropped."""
-    max_terms = max_terms or settings.SEARCH_MAX_TERMS
+def parse_query(q: str, max_words: int | None = None) -> ParsedQuery:
+    """Split the (cleaned) query into words, phrases and exclusions; words past ``max_words`` are
+    kept in ``overflow`` (named to the reader), not searched."""
+    max_words = max_words or settings.SEARCH_MAX_WORDS
     parsed = ParsedQuery()
-    budget = max_terms
+    budget = max_words
     negate_next = False
     join_next = False
     for match in _LEX.finditer(q):
-        negated = bool(match.group("neg")) or negate_next
+        sign = match.group("sign")
+        negated = sign in ("-", "−", "–") or negate_next
+        required = sign == "+"
         negate_next = False
         phrase = match.group("phrase")
         raw = match.group("word")
-        if raw is not None and not match.group("neg"):
+        if raw is not None and not sign:
             if raw in ("OR", "|", "||"):
                 join_next = bool(parsed.groups)
                 continue
@@ -187,17 +208,22 @@ def parse_query(q: str, max_terms: int | None = None) -> ParsedQuery:
                 negate_next = True
                 continue
         words = [t.text for t in analysis.tokens(phrase if phrase is not None else raw)]
-        if not words or budget <= 0:
+        if not words:
             join_next = False
             continue
+        if budget <= 0:
+            parsed.overflow.extend(words)
+            join_next = False
+            continue
+        parsed.overflow.extend(words[budget:])
         words = words[:budget]
         budget -= len(words)
-        if phrase is not None and len(words) > 1:
-            (parsed.excluded_phrases if negated else parsed.phrases).append(words)
-            join_next = False
-        elif phrase is not None:
-            # A quoted single word: exact form only.
-            (parsed.excluded_phrases if negated else parsed.phrases).append(words)
+        if phrase is not None:
+            # A quoted single word: its exact form only.
+            target = parsed.excluded_phrases if negated else parsed.phrases
+            if not negated and match.group("slop") and len(words) > 1:
+                parsed.slops[len(target)] = min(int(match.group("slop")), MAX_SLOP)
+            target.append(words)
             join_next = False
         elif negated:
             parsed.excluded_words.extend(Word(w) for w in words)
@@ -206,114 +232,9 @@ def parse_query(q: str, max_terms: int | None = None) -> ParsedQuery:
             if join_next and parsed.groups:
                 parsed.groups[-1].append(Word(words[0]))
                 words = words[1:]
-            parsed.groups.extend([Word(w)] for w in words)
+            parsed.groups.extend([Word(w, required=required)] for w in words)
             join_next = False
     return parsed
-
-
-# --- Building Whoosh queries ----------------------------------------------------------------------
-
-
-class _Builder:
-    def __init__(self, searcher, variants):
-        self.searcher = searcher
-        self.reader = searcher.reader()
-        self.variants = variants
-        self.matcher = TermMatcher(variants=variants)
-        self.unknown: list[str] = []  # words that matched nothing, in query order
-
-    def _freq(self, fieldname: str, text: str) -> int:
-        try:
-            return self.reader.doc_frequency(fieldname, text)
-        except Exception:  # a term outside the field's lexicon
-            return 0
-
-    def word_query(self, word: str, positive: bool = True) -> Q.Query | None:
-        """The clause of one word; ``positive`` words are highlighted, fuzzy-matched and spell-checked."""
-        stems = analysis.analyze_stemmed(word, self.variants, False)
-        exact = analysis.analyze_exact(word, self.variants)
-        if not exact:
-            return None
-        if positive:
-            self.matcher.add_word(word)
-        subs: list[Q.Query] = []
-        for stem in stems:
-            subs += [Q.Term("text", stem), Q.Term("title", stem)]
-        subs += [Q.Term("text_exact", exact), Q.Term("title_exact", exact)]
-        # وقرار may be و + قرار: either reading matches, the word as typed scores higher.
-        clitic = analysis.analyze_clitic(word, self.variants)
-        if clitic is not None:
-            other_stems, other_exact = clitic
-            for stem in other_stems:
-                subs += [Q.Term("text", stem, boost=CLITIC_BOOST), Q.Term("title", stem, boost=CLITIC_BOOST)]
-            subs += [
-                Q.Term("text_exact", other_exact, boost=CLITIC_BOOST),
-                Q.Term("title_exact", other_exact, boost=CLITIC_BOOST),
-            ]
-            if positive:
-                self.matcher.stems.update(other_stems)
-                self.matcher.exact.add(other_exact)
-            stems = (*stems, *other_stems)
-        found = any(self._freq(f, s) for s in stems for f in ("text", "title")) or self._freq("text_exact", exact)
-        if not found and positive:
-            self.unknown.append(word)
-            if len(exact) >= FUZZY_MIN_LENGTH:
-                prefix = _prefix(exact)
-                near = sorted(
-                    terms_within(self.reader, "text_exact", exact, 1, prefix)
-                    | terms_within(self.reader, "title_exact", exact, 1, prefix)
-                )
-                self.matcher.exact.update(near)
-                subs = [Q.Term(f, t, boost=0.5) for t in near for f in ("text_exact", "title_exact")]
-                if not subs:
-                    return Q.NullQuery
-        return Q.Or(subs)
-
-    def phrase_query(self, words: list[str], positive: bool = True) -> Q.Query | None:
-        terms = [t for t in (analysis.analyze_exact(w, self.variants) for w in words) if t]
-        if not terms:
-            return None
-        if positive:
-            self.matcher.exact.update(terms)
-        if len(terms) == 1:
-            return Q.Or([Q.Term("text_exact", terms[0], boost=2.0), Q.Term("title_exact", terms[0], boost=2.0)])
-        return Q.Or([Q.Phrase("text_exact", terms, boost=2.0), Q.Phrase("title_exact", terms, boost=2.0)])
-
-    def build(self, parsed: ParsedQuery) -> tuple[list[Q.Query], Q.Query | None]:
-        """(required clauses, exclusion query)."""
-        clauses: list[Q.Query] = []
-        groups = parsed.groups
-        # Stop words alone ("في") still search, on the exact field; among other words they are dropped.
-        content_groups = [g for g in groups if any(analysis.analyze_stemmed(w.text, self.variants) for w in g)]
-        for group in content_groups or groups:
-            if content_groups:
-                subs = [self.word_query(w.text) for w in group if analysis.analyze_stemmed(w.text, self.variants)]
-            else:
-                subs = [self.exact_only(w.text) for w in group]
-            subs = [s for s in subs if s is not None]
-            if subs:
-                clauses.append(subs[0] if len(subs) == 1 else Q.Or(subs))
-        for words in parsed.phrases:
-            phrase = self.phrase_query(words)
-            if phrase is not None:
-                clauses.append(phrase)
-        excluded: list[Q.Query] = []
-        for word in parsed.excluded_words:
-            q = self.word_query(word.text, positive=False)
-            if q is not None:
-                excluded.append(q)
-        for words in parsed.excluded_phrases:
-            q = self.phrase_query(words, positive=False)
-            if q is not None:
-                excluded.append(q)
-        return clauses, (Q.Or(excluded) if excluded else None)
-
-    def exact_only(self, word: str) -> Q.Query | None:
-        exact = analysis.analyze_exact(word, self.variants)
-        if not exact:
-            return None
-        self.matcher.exact.add(exact)
-        return Q.Or([Q.Term("text_exact", exact), Q.Term("title_exact", exact)])
 
 
 def date_bounds(params: SearchParams) -> tuple[datetime | None, datetime | None]:
@@ -336,88 +257,6 @@ def _filter_query(params: SearchParams) -> Q.Query | None:
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else Q.And(parts)
-
-
-def terms_within(reader, fieldname: str, text: str, maxdist: int, prefix: int) -> set[str]:
-    """Indexed terms within ``maxdist`` edits, per segment: each segment reader walks its term list
-    with a DFA, while a multi-segment reader falls back to computing the distance of every term
-    sharing the prefix (0.7 s instead of a few ms on the full corpus)."""
-    found: set[str] = set()
-    for leaf, _offset in reader.leaf_readers():
-        found.update(leaf.terms_within(fieldname, text, maxdist, prefix=prefix))
-    return found
-
-
-# --- Did you mean -------------------------------------------------------------------------------
-
-
-class SpellVocabulary:
-    """The index's "did you mean" word list (``analysis.SPELL_FILE``), sorted, with document counts."""
-
-    def __init__(self, counts: dict[str, int]):
-        self.counts = counts
-        self.words = sorted(counts)
-
-    def _ceiling(self, text: str) -> str | None:
-        i = bisect.bisect_left(self.words, text)
-        return self.words[i] if i < len(self.words) else None
-
-    def within(self, text: str, maxdist: int, prefix: int) -> set[str]:
-        """Words within ``maxdist`` edits sharing ``prefix`` letters: the DFA walk Whoosh does on a
-        segment's term list, over the sorted list."""
-        if not self.words:
-            return set()
-        dfa = Automata.levenshtein_dfa(text, maxdist, prefix)
-        return set(find_all_matches(dfa, self._ceiling))
-
-
-_vocabularies: dict[str, tuple[tuple, SpellVocabulary]] = {}
-_vocabularies_lock = threading.Lock()
-
-
-def spell_vocabulary(directory: str) -> SpellVocabulary:
-    """The vocabulary of the index in ``directory``, reread when its file changed (append, swap)."""
-    try:
-        st = os.stat(os.path.join(directory, analysis.SPELL_FILE))
-        stamp: tuple = (st.st_ino, st.st_size, st.st_mtime_ns)
-    except OSError:
-        stamp = ()
-    cached = _vocabularies.get(directory)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    vocabulary = SpellVocabulary(analysis.read_spellings(directory) if stamp else {})
-    with _vocabularies_lock:
-        _vocabularies[directory] = (stamp, vocabulary)
-    return vocabulary
-
-
-def suggest(vocabulary: SpellVocabulary, words: list[str], unknown: list[str]) -> str | None:
-    """The query with each unknown word replaced by the closest known spelling (then the most frequent)."""
-    if not unknown:
-        return None
-    replaced = False
-    out = []
-    for word in words:
-        if word not in unknown:
-            out.append(word)
-            continue
-        form = analysis.spell_form(word)
-        best = None
-        if len(form) >= 3:
-            prefix = _prefix(analysis.normalize(form))
-            candidates: set[str] = set()
-            for maxdist in range(1, SUGGEST_MAX_DISTANCE + 1):  # one edit first: the distance-2 scan is slow
-                candidates = vocabulary.within(form, maxdist, prefix) - {form}
-                if candidates:
-                    break
-            ranked = sorted(candidates, key=lambda c: (distance(form, c), -vocabulary.counts.get(c, 0), c))
-            best = ranked[0] if ranked else None
-        if best:
-            out.append(best)
-            replaced = True
-        else:
-            out.append(word)
-    return " ".join(out) if replaced else None
 
 
 # --- run_search -------------------------------------------------------------------------------------
@@ -492,10 +331,235 @@ def _body(text: str, title: str) -> str:
 
 def prepare(params: SearchParams) -> tuple[ParsedQuery, SearchOutcome]:
     """The parsed query and the empty outcome of the asked page: where every engine's search starts."""
-    q = clean_query(params.q)
+    q, truncated = clean_query(params.q)
     page = max(1, int(params.page or 1))
-    page_size = max(1, min(int(params.page_size or 20), 100))
-    return parse_query(q), SearchOutcome(count=0, hits=[], page=page, page_size=page_size)
+    page_size = max(1, min(int(params.page_size or 20), settings.SEARCH_MAX_PAGE_SIZE))
+    parsed = parse_query(q)
+    return parsed, SearchOutcome(count=0, hits=[], page=page, page_size=page_size, truncated=truncated)
+
+
+class _Deadline:
+    """The query's budget of worker time (this thread's CPU time, so a busy machine does not cut a
+    query short): optional work (corrections, completions, phrases, proximity) is skipped once spent."""
+
+    def __init__(self, seconds: float):
+        self.end = clock() + seconds
+        self.hit = False
+
+    def left(self) -> bool:
+        if clock() >= self.end:
+            self.hit = True
+        return not self.hit
+
+
+class _Search:
+    """One query on one searcher: plan, corrections, masks, ranking."""
+
+    def __init__(self, searcher, backend, params: SearchParams, parsed: ParsedQuery):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.backend = backend
+        self.params = params
+        self.parsed = parsed
+        self.variants = get_variant_map()
+        self.matcher = TermMatcher(variants=self.variants)
+        self.deadline = _Deadline(settings.SEARCH_DEADLINE_SECONDS)
+        self._df: dict[tuple[str, str], int] = {}
+
+    def df(self, fieldname: str, text: str) -> int:
+        key = (fieldname, text)
+        found = self._df.get(key)
+        if found is None:
+            try:
+                found = self.reader.doc_frequency(fieldname, text)
+            except Exception:  # a term outside the field's lexicon
+                found = 0
+            self._df[key] = found
+        return found
+
+    # --- plan -----------------------------------------------------------------------------------
+
+    def plan(self, groups: list[tuple[list[str], bool]]) -> planning.Plan:
+        return planning.plan(
+            groups,
+            self.variants,
+            self.df,
+            max_clauses=settings.SEARCH_MAX_TERMS,
+            max_postings=settings.SEARCH_MAX_POSTINGS,
+            exact_fallback=not self.parsed.phrases,
+        )
+
+    def groups(self) -> list[tuple[list[str], bool]]:
+        return [([w.text for w in group], any(w.required for w in group)) for group in self.parsed.groups]
+
+    def complete(self, clause: planning.Clause) -> list[str]:
+        """Indexed words that start with a last word typed in part (مجلس الوزرا -> الوزراء), commonest first."""
+        if len(clause.words) != 1:
+            return []
+        prefix = analysis.normalize(clause.words[0])
+        if len(prefix) < COMPLETION_MIN_LENGTH:
+            return []
+        found: list[tuple[int, str]] = []
+        try:
+            terms = self.reader.expand_prefix("text_exact", prefix)
+            for examined, term in enumerate(terms):
+                if examined >= COMPLETION_EXAMINED:
+                    break
+                text = term.decode("utf-8") if isinstance(term, bytes) else term
+                found.append((self.df("text_exact", text), text))
+        except Exception:  # no such field in an empty index
+            return []
+        found.sort(key=lambda item: (-item[0], item[1]))
+        best = found[0][0] if found else 0
+        # Rare leftovers (a word glued to a digit, a typo) are not completions.
+        return [text for count, text in found[:COMPLETION_KEPT] if count and count * 20 >= best]
+
+    def complete_into(self, clause: planning.Clause, outcome: SearchOutcome) -> bool:
+        """Widen a last word that is rare as typed to the far commoner words it begins (مجلس الوزرا)."""
+        exact = analysis.analyze_exact(clause.words[0], self.variants)
+        own = max(self.df("text_exact", exact), self.df("title_exact", exact)) if exact else 0
+        if not exact or own > COMPLETION_MAX_OWN:
+            return False
+        completions = [c for c in self.complete(clause) if c != exact]
+        if not completions or (own and self.df("text_exact", completions[0]) < COMPLETION_RATIO * own):
+            return False
+        clause.terms += [(f, t, 1.0) for t in completions for f in ("text_exact", "title_exact")]
+        clause.exact |= set(completions)
+        clause.df = max(clause.df, *(self.df("text_exact", t) for t in completions))
+        outcome.completions[clause.words[0]] = completions
+        return True
+
+    def corrections(self, plan: planning.Plan, outcome: SearchOutcome) -> planning.Plan:
+        """Correct unknown words (and rare typos of common ones), complete a last word typed in part."""
+        last = self.parsed.groups[-1][-1].text if self.parsed.groups else None
+        fixes: dict[str, str] = {}
+        for clause in plan.clauses:
+            if len(clause.words) != 1 or not self.deadline.left():
+                continue
+            word = clause.words[0]
+            if word == last and not clause.required and self.complete_into(clause, outcome):
+                continue
+            rare = 0 < clause.df <= spelling.RARE_MAX_COUNT
+            if clause.df and not rare:
+                continue
+            vocabulary = spelling.spell_vocabulary(self.backend.path)
+            fix = spelling.correction(vocabulary, word, known=bool(clause.df), deadline=self.deadline.end)
+            if fix:
+                fixes[word] = fix
+        if not fixes:
+            return plan
+        corrected = _replace_words(self.params.q, fixes)
+        if not self.params.correct:
+            outcome.suggestion = corrected
+            return plan
+        outcome.corrected_query, outcome.original_query = corrected, self.params.q
+        groups = [([fixes.get(w, w) for w in words], required) for words, required in self.groups()]
+        return self.plan(groups)
+
+    # --- masks ----------------------------------------------------------------------------------
+
+    def restrict(self, outcome: SearchOutcome) -> tuple[np.ndarray | None, list[ranking.Scoring]]:
+        """Documents every result must be among (filters, phrases), and the phrases' scoring clauses."""
+        mask: np.ndarray | None = None
+        scoring: list[ranking.Scoring] = []
+        filter_query = _filter_query(self.params)
+        if filter_query is not None:
+            mask = ranking.doc_mask(self.searcher, matching.matching_docs(self.searcher, filter_query))
+        for i, words in enumerate(self.parsed.phrases):
+            if i >= MAX_PHRASES or not self.deadline.left():
+                outcome.dropped_words.extend(words)
+                continue
+            exact = [t for t in (analysis.analyze_exact(w, self.variants) for w in words) if t]
+            if not exact:
+                continue
+            docs, complete = ranking.phrase_docs(self.searcher, exact, self.parsed.slops.get(i, 1), mask)
+            if not complete:
+                outcome.partial = True
+            mask = docs if mask is None else mask & docs
+            self.matcher.exact.update(exact)
+            terms = [(f, t, PHRASE_BOOST) for t in exact if t for f in ("text_exact", "title_exact")]
+            df = max((self.df(f, t) for f, t, _b in terms), default=0)
+            scoring.append(ranking.Scoring(terms, ranking.idf(df, self.searcher.doc_count()), required=True))
+        return mask, scoring
+
+    def excluded(self) -> np.ndarray | None:
+        terms: list[tuple[str, str, float]] = []
+        for word in self.parsed.excluded_words:
+            terms += planning.word_terms(word.text, self.variants)[0]
+        mask = ranking.clause_docs(self.searcher, terms) if terms else None
+        for words in self.parsed.excluded_phrases[:MAX_PHRASES]:
+            exact = [t for t in (analysis.analyze_exact(w, self.variants) for w in words) if t]
+            if exact:
+                docs, _complete = ranking.phrase_docs(self.searcher, exact, 1, None)
+                mask = docs if mask is None else mask | docs
+        return mask
+
+    def closer_first(self, ranked: ranking.Ranked, plan: planning.Plan, limit: int) -> list[tuple[float, int]]:
+        """The best ``limit`` with a bonus for query words standing close together (best candidates only)."""
+        if len(plan.clauses) < 2 or not self.deadline.left():
+            return ranked.top
+        head = ranking.top_of(ranked.scores, ranked.matched, max(limit, ranking.PROXIMITY_CANDIDATES))
+        doc_count = self.searcher.doc_count()
+        clauses = [(sorted(c.exact), ranking.idf(c.df, doc_count)) for c in plan.clauses]
+        close = ranking.proximity(self.searcher, clauses, [d for _s, d in head])
+        total = sum(w for _t, w in clauses) or 1.0
+        rescored = [(score * (1.0 + PROXIMITY_WEIGHT * close.get(d, 0.0) / total), d) for score, d in head]
+        rescored.sort(key=lambda item: (-item[0], item[1]))
+        return rescored[:limit]
+
+    # --- run ------------------------------------------------------------------------------------
+
+    def run(self, empty: SearchOutcome) -> SearchOutcome:
+        outcome = empty
+        plan = self.plan(self.groups())
+        plan = self.corrections(plan, outcome)
+        outcome.dropped_words = [*plan.dropped, *self.parsed.overflow]
+        restrict, phrase_scoring = self.restrict(outcome)
+        if not plan.clauses and not phrase_scoring:
+            outcome.partial = outcome.partial or self.deadline.hit
+            return outcome
+        doc_count = self.searcher.doc_count()
+        clauses = [
+            ranking.Scoring(c.terms, ranking.idf(c.df, doc_count), required=c.required) for c in plan.clauses
+        ] + phrase_scoring
+        for clause in plan.clauses:
+            self.matcher.exact.update(clause.exact)
+            self.matcher.stems.update(clause.stems)
+        page, page_size = outcome.page, outcome.page_size
+        limit = page * page_size
+        ranked = ranking.rank(self.searcher, clauses, limit, restrict=restrict, excluded=self.excluded())
+        docs = ranked.matched
+        counted = sum(1 for c in clauses if c.counts)
+        outcome.all_count = ranked.all_words
+        outcome.fallback = counted > 1 and ranked.all_words == 0 and len(docs) > 0
+        if self.params.sort != "relevance":
+            # By date, the results with every word when there are some: a date order of documents that
+            # share one common word with the query would bury them (docs/search.md).
+            if 0 < ranked.all_words < len(docs):
+                docs = docs[ranked.every]
+            order = ranking.sorted_by_column(self.searcher, docs, "published_at", self.params.sort == "newest", limit)
+            top = [(float(ranked.scores[d]), d) for d in order]
+        else:
+            top = self.closer_first(ranked, plan, limit)
+        outcome.count = len(docs)
+        start = (page - 1) * page_size
+        hits = [matching.ScoredDoc(self.searcher, docnum, score) for score, docnum in top[start : start + page_size]]
+        outcome.hits = [_hit(hit, self.matcher) for hit in hits]
+        if outcome.count:
+            docset = set(docs.tolist())
+            outcome.facets = _facets(
+                {name: matching.facet_counts(self.searcher, docset, name) for name in FACET_FIELDS}
+            )
+        outcome.partial = outcome.partial or self.deadline.hit
+        return outcome
+
+
+def _replace_words(q: str, fixes: Mapping[str, str]) -> str:
+    """``q`` with each fixed word replaced where it stands as a whole word."""
+    out = q
+    for word, fix in fixes.items():
+        out = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", fix, out)
+    return out
 
 
 def run_search(params: SearchParams) -> SearchOutcome:
@@ -508,71 +572,4 @@ def run_search(params: SearchParams) -> SearchOutcome:
     parsed, empty = prepare(params)
     if parsed.is_empty():
         return empty
-    page, page_size = empty.page, empty.page_size
-
-    searcher = backend.searcher()
-    variants = get_variant_map()
-    builder = _Builder(searcher, variants)
-    clauses, excluded = builder.build(parsed)
-    if not clauses:
-        return empty
-
-    sortedby, reverse = None, False
-    if params.sort == "newest":
-        sortedby, reverse = "published_at", True
-    elif params.sort == "oldest":
-        sortedby = "published_at"
-    # The matched set (count, facets) is computed without scoring, and only the page's candidates
-    # are scored by Whoosh (matching.top_docs): scoring all 9k matches of السعودية took 200 ms.
-    filter_query = _filter_query(params)
-    cache: dict = {}  # term postings, read once for the matched set and the ranking
-    allowed = matching.matching_docs(searcher, filter_query, cache) if filter_query is not None else None
-
-    def run(query: Q.Query) -> tuple[Q.Query, set[int]]:
-        if excluded is not None:
-            query = Q.AndNot(query, excluded)
-        docs = matching.matching_docs(searcher, query, cache)
-        if allowed is not None:
-            docs &= allowed
-        return query, docs
-
-    fallback = False
-    query, docs = run(clauses[0] if len(clauses) == 1 else Q.And(clauses))
-    if not docs and len(clauses) > 1:
-        query, docs = run(Q.Or(clauses))
-        fallback = bool(docs)
-
-    count = len(docs)
-    start = (page - 1) * page_size
-    hits = []
-    if start < count:
-        only = docs if allowed is not None else None
-        top = matching.top_docs(searcher, query, docs, page * page_size, cache) if sortedby is None else None
-        if top is not None:
-            results = [matching.ScoredDoc(searcher, docnum, score) for score, docnum in top]
-        elif sortedby is None:
-            # Not searcher.search(limit=...): its collector "replaces" the matcher once it has a
-            # full page, dropping Or branches whose own maximum is below the page's lowest score,
-            # which loses documents that match several of them (a different top page).
-            collector = collectors.TopCollector(page * page_size, usequality=True, replace=0)
-            if only is not None:
-                collector = collectors.FilterCollector(collector, allow=only)
-            searcher.search_with_collector(query, collector)
-            results = collector.results()
-        else:
-            results = searcher.search(query, limit=page * page_size, sortedby=sortedby, reverse=reverse, filter=only)
-        hits = [_hit(hit, builder.matcher) for hit in results[start : start + page_size]]
-    words = [w.text for w in parsed.positive_words]
-    # Computed here, on request, only for words the index does not know (0 hits included).
-    suggestion = suggest(spell_vocabulary(backend.path), words, builder.unknown) if builder.unknown else None
-    return SearchOutcome(
-        count=count,
-        hits=hits,
-        page=page,
-        page_size=page_size,
-        facets=_facets({name: matching.facet_counts(searcher, docs, name) for name in FACET_FIELDS})
-        if count
-        else empty.facets,
-        suggestion=suggestion,
-        fallback=fallback,
-    )
+    return _Search(backend.searcher(), backend, params, parsed).run(empty)

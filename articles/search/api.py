@@ -98,6 +98,14 @@ def serialize_outcome(outcome) -> dict:
         },
         "suggestion": outcome.suggestion or None,
         "fallback": bool(outcome.fallback),
+        # Ranked retrieval (docs/search.md): how many results have every word, what was searched instead
+        # of the query as typed, and what the cost bound left out.
+        "all_words_count": outcome.all_count,
+        "corrected_query": outcome.corrected_query,
+        "completions": outcome.completions,
+        "dropped_words": outcome.dropped_words,
+        "partial": bool(outcome.partial),
+        "truncated": bool(outcome.truncated),
     }
 
 

@@ -43,7 +43,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import MultifieldParser
 from whoosh.sorting import Count, FieldFacet
 
-from articles.search import analysis, lifecycle
+from articles.search import analysis, lifecycle, spelling
 from articles.search.analyzer import ArabicText, current_variant_map
 from articles.search.segments import UniqueSegmentCodec, open_all_columns
 
@@ -306,11 +306,16 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
             if documents:
                 # They carry the map of the moment; the build's fingerprint stays (see lifecycle.py).
                 lifecycle.record_write(self.path, [used_before, current_variant_map()])
-                # Their words join the "did you mean" vocabulary (removals do not leave it).
+                # Words the "did you mean" vocabulary lacks join it (removals do not leave it). Only new
+                # words: appending every saved article's words grew the list by thousands of lines per
+                # save, and every worker re-read it.
                 raw: Counter = Counter()
                 for doc in documents:
                     analysis.count_spellings(doc.get(self.content_field_name, ""), raw)
-                analysis.write_spellings(self.path, analysis.spell_counts(raw), append=True)
+                known = spelling.spell_vocabulary(self.path).counts
+                new = {w: c for w, c in analysis.spell_counts(raw).items() if w not in known}
+                if new:
+                    analysis.write_spellings(self.path, new, append=True)
 
     def update(self, index, iterable, commit=True):
         if not self.setup_complete:

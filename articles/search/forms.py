@@ -3,9 +3,9 @@
 A plain ``forms.Form`` rather than haystack's ``SearchForm``: the search itself goes through
 ``articles.search.query.run_search`` (the team's search interface), not a ``SearchQuerySet``, so the form's
 job is only to turn untrusted query-string values into a ``SearchParams`` or into Arabic error messages.
-Nothing a client sends may reach the search engine unchecked: control characters are dropped, the query is
-capped in length and in words, slugs must look like slugs before they touch the database, dates must be
-real calendar days in a sane range, and page numbers are bounded.
+Nothing a client sends may reach the search engine unchecked: control characters are dropped, slugs must look
+like slugs before they touch the database, dates must be real calendar days in a sane range, and page numbers
+are bounded. A long query is not refused: the search keeps what it can afford (``query.clean_query``).
 """
 
 from __future__ import annotations
@@ -30,8 +30,6 @@ _SLUG = re.compile(r"^[-\w]{1,200}$")
 MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2100, 12, 31)
 
 MESSAGES = {
-    "too_long": "عبارة البحث طويلة جدًّا: الحد الأقصى لعدد الأحرف {limit}.",
-    "too_many_terms": "عبارة البحث فيها كلمات كثيرة: الحد الأقصى لعدد الكلمات {limit}.",
     "page": "رقم الصفحة غير صحيح: اكتب عددًا صحيحًا موجبًا.",
     "page_size": "عدد النتائج في الصفحة يجب أن يكون بين 1 و{limit}.",
     "section": "القسم المطلوب غير موجود.",
@@ -76,6 +74,7 @@ class SearchForm(forms.Form):
     date_from = ParamField(label="من تاريخ")
     date_to = ParamField(label="إلى تاريخ")
     sort = ParamField(label="الترتيب")
+    spell = ParamField()  # "0": search the words as typed, not their correction
 
     def __init__(self, *args, allow_page_size: bool = False, **kwargs):
         # page_size is an API parameter: the HTML page always shows the site's page length.
@@ -86,13 +85,8 @@ class SearchForm(forms.Form):
 
     # --- fields ---------------------------------------------------------------------------------
 
-    def clean_q(self) -> str:
-        q = self.cleaned_data["q"]
-        if len(q) > settings.SEARCH_MAX_QUERY_LENGTH:
-            raise forms.ValidationError(MESSAGES["too_long"].format(limit=settings.SEARCH_MAX_QUERY_LENGTH))
-        if len(q.split()) > settings.SEARCH_MAX_TERMS:
-            raise forms.ValidationError(MESSAGES["too_many_terms"].format(limit=settings.SEARCH_MAX_TERMS))
-        return q
+    def clean_spell(self) -> bool:
+        return self.cleaned_data["spell"].strip() != "0"
 
     @staticmethod
     def _bounded_int(raw: str, default: int, low: int, high: int, message: str) -> int:
@@ -186,4 +180,5 @@ class SearchForm(forms.Form):
             sort=data["sort"],
             page=data["page"],
             page_size=data["page_size"],
+            correct=data["spell"],
         )

@@ -180,4 +180,5 @@ def run_search(params: SearchParams, using: str = "default") -> SearchOutcome:
         facets=_facets(groups) if groups is not None else empty.facets,
         suggestion=suggestion if isinstance(suggestion, str) and suggestion.strip() else None,
         fallback=fallback,
+        truncated=empty.truncated,
     )

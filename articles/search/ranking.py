@@ -232,7 +232,9 @@ def top_of(scores: np.ndarray, docs: np.ndarray, limit: int) -> list[tuple[float
 
 
 def idf(doc_frequency: int, doc_count: int) -> float:
-    """BM25's (never negative) inverse document frequency of a clause."""
+    """BM25's inverse document frequency of a clause, never negative: a term's document frequency
+    counts deleted (replaced) documents too and can exceed the live count."""
+    doc_frequency = min(doc_frequency, doc_count)
     return math.log(1.0 + (doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5))
 
 

@@ -24,6 +24,9 @@ logger = logging.getLogger("articles.search")
 
 UNAVAILABLE_MESSAGE = "البحث غير متاح الآن بسبب عطل مؤقت في فهرس البحث. حاول مرة أخرى بعد قليل."
 FALLBACK_NOTICE = "لم نجد نتائج تضم كل الكلمات، فهذه نتائج تضم بعضها"
+PARTIAL_NOTICE = "انتهت مهلة البحث قبل أن يكتمل: هذه أفضل النتائج التي وُجدت في الوقت المتاح."
+TRUNCATED_NOTICE = "عبارة البحث طويلة، فبحثنا بأولها."
+DROPPED_SHOWN = 10  # left-out words named on the page; the rest are counted
 
 
 def results_phrase(count: int) -> str:
@@ -34,6 +37,23 @@ def results_phrase(count: int) -> str:
     """
     # localize() formats the number as the template does the other counts on the page (facets, pages).
     return npgettext("search", "%(count)s result", "%(count)s results", count) % {"count": formats.localize(count)}
+
+
+def all_words_phrase(outcome) -> str:
+    """ "، 12 منها تحوي كل الكلمات" when only some results have every word of a query of several words."""
+    if not outcome.count or outcome.fallback or outcome.all_count in (0, outcome.count):
+        return ""
+    return f"، {formats.localize(outcome.all_count)} منها تحوي كل الكلمات"
+
+
+def dropped_phrase(words: list[str]) -> str:
+    """The words the cost bound left out, as the reader is told them."""
+    if not words:
+        return ""
+    shown = "، ".join(words[:DROPPED_SHOWN])
+    more = len(words) - DROPPED_SHOWN
+    suffix = f" و{formats.localize(more)} غيرها" if more > 0 else ""
+    return f"بحثنا بأكثر الكلمات دلالة وتركنا: {shown}{suffix}."
 
 
 class SearchView(TemplateView):
@@ -77,6 +97,10 @@ class SearchView(TemplateView):
             "page_obj": page_obj,
             "results_phrase": results_phrase(outcome.count),
             "fallback_notice": FALLBACK_NOTICE if outcome.fallback else "",
+            "all_words_phrase": all_words_phrase(outcome),
+            "dropped_phrase": dropped_phrase(outcome.dropped_words),
+            "partial_notice": PARTIAL_NOTICE if outcome.partial else "",
+            "truncated_notice": TRUNCATED_NOTICE if outcome.truncated else "",
             "active_section": form.section_obj,
             "active_publication": form.publication_obj,
             # A year facet links to the date range of that year.

@@ -1,4 +1,4 @@
-"""run_search()'s unscored matching, facets and top page against Whoosh collecting and scoring every match."""
+"""Ranked retrieval's bulk scoring, counts and facets against Whoosh scoring and counting every match itself."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from haystack import connections
+from whoosh import collectors
 from whoosh import query as Q
+from whoosh.scoring import BM25F
 from whoosh.sorting import Count, FieldFacet
 
-from articles.search import indexing
+from articles.search import indexing, planning, ranking
 from articles.search import query as search_query
 from articles.search.query import FACET_FIELDS, SearchParams, run_search
+from articles.search.variants import get_variant_map
 from tests.factories import make_article, make_publication, make_section
 
 pytestmark = pytest.mark.django_db
@@ -22,31 +25,35 @@ pytestmark = pytest.mark.django_db
 WORDS = ["وزير", "الخارجية", "السعودية", "النفط", "أسعار", "الرياض", "جدة", "مجلس", "الوزراء", "اليمن", "والمملكة"]
 
 
-def whoosh_reference(params: SearchParams):
-    """What run_search returned before: Whoosh scores every match and counts the facets itself."""
-    parsed = search_query.parse_query(search_query.clean_query(params.q))
-    searcher = connections["default"].get_backend().searcher()
-    builder = search_query._Builder(searcher, search_query.get_variant_map())
-    clauses, excluded = builder.build(parsed)
-    sortedby = {"newest": "published_at", "oldest": "published_at"}.get(params.sort)
-    kwargs = {
-        "limit": params.page * params.page_size,
-        "sortedby": sortedby,
-        "reverse": params.sort == "newest",
-        "filter": search_query._filter_query(params),
-        "groupedby": {name: FieldFacet(name, maptype=Count) for name in FACET_FIELDS},
+def plan_of(searcher, q: str):
+    parsed = search_query.parse_query(search_query.clean_query(q)[0])
+    groups = [([w.text for w in g], any(w.required for w in g)) for g in parsed.groups]
+
+    def df(fieldname, text):
+        return searcher.reader().doc_frequency(fieldname, text)
+
+    return planning.plan(groups, get_variant_map(), df, max_clauses=16, max_postings=10**9)
+
+
+def whoosh_reference(searcher, plan):
+    """Whoosh's own BM25F (same B and K1) over every clause term, times the IDF share each document covers."""
+    weighting = BM25F(B=ranking.BM25_B, K1=1.2)
+    reference = searcher.__class__(searcher.reader(), weighting=weighting)
+    terms = [
+        Q.Term(f, t, boost=b * (ranking.TITLE_WEIGHT if f.startswith("title") else 1.0))
+        for c in plan.clauses
+        for f, t, b in c.terms
+    ]
+    collector = collectors.UnlimitedCollector()
+    reference.search_with_collector(Q.Or(terms), collector)
+    bm25 = {hit.docnum: hit.score for hit in collector.results()}
+    n = searcher.doc_count()
+    idfs = [ranking.idf(c.df, n) for c in plan.clauses]
+    clause_docs = [set(Q.Or([Q.Term(f, t) for f, t, _b in c.terms]).docs(reference)) for c in plan.clauses]
+    total = sum(idfs)
+    return {
+        d: s * (sum(w for w, docs in zip(idfs, clause_docs, strict=True) if d in docs) / total) for d, s in bm25.items()
     }
-
-    def run(query):
-        return searcher.search(Q.AndNot(query, excluded) if excluded is not None else query, **kwargs)
-
-    results = run(clauses[0] if len(clauses) == 1 else Q.And(clauses))
-    if results.is_empty() and len(clauses) > 1:
-        results = run(Q.Or(clauses))
-    start = (params.page - 1) * params.page_size
-    page = results[start : start + params.page_size] if start < len(results) else []
-    facets = search_query._facets({n: results.groups(n) for n in FACET_FIELDS}) if len(results) else None
-    return len(results), [int(hit["django_id"]) for hit in page], [hit.score for hit in page], facets
 
 
 @pytest.fixture
@@ -79,26 +86,41 @@ def corpus(search_index):
 
 @pytest.mark.parametrize(
     "q",
-    ["وزير الخارجية", "السعودية", "الرياض OR جدة", '"مجلس الوزراء"', "اليمن والمملكة", "كلمةغائبة"],
+    ["وزير الخارجية", "السعودية", "الرياض OR جدة", "اليمن والمملكة", "مجلس الوزراء النفط أسعار", "كلمةغائبة"],
 )
-def test_same_hits_scores_and_facets_as_whoosh_collecting_everything(corpus, q):
-    assert len(connections["default"].get_backend().searcher().reader().leaf_readers()) > 2
-    cases = [
-        SearchParams(q=q, page_size=5),
-        SearchParams(q=q, page=3, page_size=5),
-        SearchParams(q=q, sort="newest", page_size=7),
-        SearchParams(q=q, sort="oldest", page=2, page_size=7),
-        SearchParams(q=q, section=corpus[1].slug, page_size=5),
-    ]
-    for params in cases:
+def test_scores_are_whoosh_bm25f_times_coverage(corpus, q):
+    """The gate for any Whoosh upgrade: the bulk scoring reads postings through private names."""
+    searcher = connections["default"].get_backend().searcher()
+    assert len(searcher.reader().leaf_readers()) > 2
+    plan = plan_of(searcher, q)
+    n = searcher.doc_count()
+    scorings = [ranking.Scoring(c.terms, ranking.idf(c.df, n), required=c.required) for c in plan.clauses]
+    ranked = ranking.rank(searcher, scorings, limit=1000)
+    expected = whoosh_reference(searcher, plan)
+    assert set(ranked.matched.tolist()) == set(expected)
+    for docnum, score in expected.items():
+        assert ranked.scores[docnum] == pytest.approx(score, rel=1e-9), docnum
+
+
+@pytest.mark.parametrize("q", ["وزير الخارجية", "السعودية", "الرياض OR جدة", "كلمةغائبة"])
+def test_counts_and_facets_are_whoosh_counting_the_matched_set(corpus, q):
+    searcher = connections["default"].get_backend().searcher()
+    plan = plan_of(searcher, q)
+    terms = [Q.Term(f, t) for c in plan.clauses for f, t, _b in c.terms]
+    for params in (SearchParams(q=q, page_size=5), SearchParams(q=q, section=corpus[1].slug, page_size=5)):
         outcome = run_search(params)
-        count, pks, scores, facets = whoosh_reference(params)
-        assert outcome.count == count, params
-        assert [h.pk for h in outcome.hits] == pks, params
-        if params.sort == "relevance":
-            assert [h.score for h in outcome.hits] == scores, params
-        if count:
-            assert outcome.facets == facets, params
+        results = searcher.search(
+            Q.Or(terms),
+            limit=None,
+            filter=search_query._filter_query(params),
+            groupedby={name: FieldFacet(name, maptype=Count) for name in FACET_FIELDS},
+        )
+        assert outcome.count == len(results), params
+        if len(results):
+            assert outcome.facets == search_query._facets({n: results.groups(n) for n in FACET_FIELDS}), params
+        newest = run_search(SearchParams(q=q, sort="newest", page_size=100))
+        dates = [h.published_at for h in newest.hits]
+        assert dates == sorted(dates, reverse=True)
 
 
 def test_excluded_word_removes_every_document_holding_it(corpus):

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from articles.search import portable
-from articles.search.query import QueryTooLong, SearchParams, run_search
+from articles.search.query import SearchParams, run_search
 from tests.search import test_query
 
 corpus = test_query.corpus  # the fixture: 3 published articles and a draft, in a fresh index
@@ -112,6 +112,5 @@ def test_hit_cards_come_from_the_index(corpus):
 
 
 def test_reader_errors_before_the_engine(corpus):
-    with pytest.raises(QueryTooLong):
-        portable.run_search(SearchParams(q="ا" * 1000))
+    assert portable.run_search(SearchParams(q="الهلال " * 1000)).truncated is True
     assert portable.run_search(SearchParams(q="  -  ")).count == 0

@@ -10,8 +10,6 @@ from django.utils import timezone
 
 from articles.models import VariantSet
 from articles.search.query import (
-    QueryTooLong,
-    SearchInputError,
     SearchParams,
     run_search,
 )

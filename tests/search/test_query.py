@@ -283,3 +283,13 @@ def test_terms_are_capped_keeping_the_rarest(corpus, settings):
     # مفاوضات (two articles) is the commonest of the three: left out, and named to the reader
     outcome = search("جولة أستانة مفاوضات")
     assert pks(outcome) == [corpus["astana"].pk] and outcome.dropped_words == ["مفاوضات"]
+
+
+def test_saving_an_article_again_does_not_grow_the_word_list(corpus, search_index):
+    from articles.search import indexing
+
+    path = search_index / "spelling.tsv"
+    size = path.stat().st_size
+    for _ in range(5):
+        indexing.sync_articles([corpus["astana"].pk])
+    assert path.stat().st_size == size

@@ -160,14 +160,18 @@ HAYSTACK_CONNECTIONS = {
         os.environ.get("NEWSARCHIVE_INDEX_DIR", str(DATA_DIR / "whoosh_index")),
     )
 }
-# Index updates run from transaction.on_commit after inlines are saved (articles/search/signals.py),
-# not from haystack's RealtimeSignalProcessor, which indexes one inline save too early.
+# Index updates are queued in the transaction of each change, inlines included (articles/search/signals.py),
+# and applied by `manage.py run_indexer`; not by haystack's RealtimeSignalProcessor, which indexes
+# inside the request and one inline save too early.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 # haystack's own highlighter runs the query through an English analyzer (CONVENTIONS trap 2).
 HAYSTACK_CUSTOM_HIGHLIGHTER = "articles.search.highlight.ArabicHighlighter"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
-# Index edits right after they commit; bulk imports switch this off and build the index in one pass.
+# Queue an index task with every edit; bulk imports switch this off and build the index in one pass.
 NEWSARCHIVE_SEARCH_REALTIME = env_bool("NEWSARCHIVE_SEARCH_REALTIME", True)
+# Apply the queued tasks in the committing process instead of the writer (in-process tests only:
+# the request would take the index lock).
+NEWSARCHIVE_SEARCH_EAGER = env_bool("NEWSARCHIVE_SEARCH_EAGER", False)
 SEARCH_MAX_QUERY_LENGTH = 256
 SEARCH_MAX_TERMS = 12
 

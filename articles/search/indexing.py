@@ -206,10 +206,9 @@ def build(procs: int = 2, chunk: int = 1000, progress=None, limitmb: int = BUILD
 
     from whoosh.multiproc import MpWriter
 
+    from articles.models import IndexTask
     from articles.search import analysis, lifecycle, variants
     from articles.search.backend import WRITER_OPTIONS
-
-    from articles.models import IndexTask
 
     started = time.monotonic()
     backend = connections["default"].get_backend()

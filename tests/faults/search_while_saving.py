@@ -1,6 +1,6 @@
 """Worker of test_search_while_saving.py: ``save SECONDS`` re-saves articles and applies each save's
-index task at once, as the index writer does (each commits to the index and may merge segments away); ``search SECONDS`` searches in a loop. Prints its counts and the
-traceback of every failure."""
+index task at once, as the index writer does (each commits to the index and may merge segments
+away); ``search SECONDS`` searches in a loop. Prints its counts and the traceback of every failure."""
 
 import os
 import random

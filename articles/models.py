@@ -437,6 +437,9 @@ class IndexTask(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        # Each writer pass picks the oldest tasks of one kind: after a bulk change the table holds
+        # tens of thousands of article tasks, and a rename must be found without scanning them.
+        indexes = [models.Index(fields=["kind", "id"], name="indextask_kind_id")]
         verbose_name = "تحديث معلّق لفهرس البحث"
         verbose_name_plural = "تحديثات فهرس البحث المعلّقة"
 

@@ -6,150 +6,266 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500, verbose_name='العنوان')),
-                ('dateline', models.CharField(blank=True, help_text='المدينة في رأس الخبر، مثل: دمشق', max_length=200, verbose_name='مكان الخبر')),
-                ('byline', models.CharField(blank=True, max_length=300, verbose_name='الكاتب')),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='تاريخ النشر')),
-                ('updated_at', models.DateTimeField(blank=True, null=True, verbose_name='تاريخ التحديث')),
-                ('lead', models.TextField(blank=True, verbose_name='الملخص')),
-                ('source_url', models.URLField(blank=True, max_length=1000, null=True, unique=True, verbose_name='رابط المصدر')),
-                ('content_hash', models.CharField(blank=True, editable=False, help_text='تمنع تكرار المقالات المستوردة التي ليس لها رابط مصدر.', max_length=64, null=True, unique=True, verbose_name='بصمة المحتوى')),
-                ('title_key', models.CharField(db_index=True, default='', editable=False, max_length=255)),
-                ('status', models.CharField(choices=[('draft', 'مسودة'), ('published', 'منشور')], default='draft', help_text='لا يظهر للقراء إلا المنشور الذي حلّ تاريخ نشره.', max_length=10, verbose_name='الحالة')),
-                ('needs_review', models.BooleanField(default=False, help_text='استُورد ناقصًا (بلا عنوان أو قسم أو تاريخ).', verbose_name='يحتاج إلى مراجعة')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='أُنشئ')),
-                ('modified', models.DateTimeField(auto_now=True, db_index=True, verbose_name='عُدّل')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=500, verbose_name="العنوان")),
+                (
+                    "dateline",
+                    models.CharField(
+                        blank=True,
+                        help_text="المدينة في رأس الخبر، مثل: دمشق",
+                        max_length=200,
+                        verbose_name="مكان الخبر",
+                    ),
+                ),
+                ("byline", models.CharField(blank=True, max_length=300, verbose_name="الكاتب")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="تاريخ النشر"),
+                ),
+                ("updated_at", models.DateTimeField(blank=True, null=True, verbose_name="تاريخ التحديث")),
+                ("lead", models.TextField(blank=True, verbose_name="الملخص")),
+                (
+                    "source_url",
+                    models.URLField(blank=True, max_length=1000, null=True, unique=True, verbose_name="رابط المصدر"),
+                ),
+                (
+                    "content_hash",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="تمنع تكرار المقالات المستوردة التي ليس لها رابط مصدر.",
+                        max_length=64,
+                        null=True,
+                        unique=True,
+                        verbose_name="بصمة المحتوى",
+                    ),
+                ),
+                ("title_key", models.CharField(db_index=True, default="", editable=False, max_length=255)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "مسودة"), ("published", "منشور")],
+                        default="draft",
+                        help_text="لا يظهر للقراء إلا المنشور الذي حلّ تاريخ نشره.",
+                        max_length=10,
+                        verbose_name="الحالة",
+                    ),
+                ),
+                (
+                    "needs_review",
+                    models.BooleanField(
+                        default=False,
+                        help_text="استُورد ناقصًا (بلا عنوان أو قسم أو تاريخ).",
+                        verbose_name="يحتاج إلى مراجعة",
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="أُنشئ")),
+                ("modified", models.DateTimeField(auto_now=True, db_index=True, verbose_name="عُدّل")),
             ],
             options={
-                'verbose_name': 'مقال',
-                'verbose_name_plural': 'المقالات',
-                'ordering': ['-published_at', '-pk'],
+                "verbose_name": "مقال",
+                "verbose_name_plural": "المقالات",
+                "ordering": ["-published_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Publication',
+            name="Publication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='الاسم')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=200, unique=True, verbose_name='المعرّف في الروابط')),
-                ('source_key', models.CharField(blank=True, help_text='المعرّف في بيانات الاستيراد، مثل alriyadh. يُترك فارغًا للمصادر المُدخلة يدويًا.', max_length=50, null=True, unique=True, verbose_name='معرّف المصدر')),
-                ('website', models.URLField(blank=True, verbose_name='الموقع')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="الاسم")),
+                (
+                    "slug",
+                    models.SlugField(allow_unicode=True, max_length=200, unique=True, verbose_name="المعرّف في الروابط"),
+                ),
+                (
+                    "source_key",
+                    models.CharField(
+                        blank=True,
+                        help_text="المعرّف في بيانات الاستيراد، مثل alriyadh. يُترك فارغًا للمصادر المُدخلة يدويًا.",
+                        max_length=50,
+                        null=True,
+                        unique=True,
+                        verbose_name="معرّف المصدر",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="الموقع")),
             ],
             options={
-                'verbose_name': 'مصدر',
-                'verbose_name_plural': 'المصادر',
-                'ordering': ['name'],
+                "verbose_name": "مصدر",
+                "verbose_name_plural": "المصادر",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='الاسم')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=200, unique=True, verbose_name='المعرّف في الروابط')),
-                ('position', models.PositiveSmallIntegerField(default=100, verbose_name='الترتيب')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="الاسم")),
+                (
+                    "slug",
+                    models.SlugField(allow_unicode=True, max_length=200, unique=True, verbose_name="المعرّف في الروابط"),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=100, verbose_name="الترتيب")),
             ],
             options={
-                'verbose_name': 'قسم',
-                'verbose_name_plural': 'الأقسام',
-                'ordering': ['position', 'name'],
+                "verbose_name": "قسم",
+                "verbose_name_plural": "الأقسام",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='VariantSet',
+            name="VariantSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('canonical', models.CharField(max_length=100, unique=True, verbose_name='الصيغة المعتمدة')),
-                ('variants', models.TextField(help_text='صيغة في كل سطر، مثل: أستانة ثم آستانة. الهمزات والتشكيل لا تهم.', verbose_name='الصيغ الأخرى')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='ملاحظة')),
-                ('is_active', models.BooleanField(default=True, verbose_name='مفعّلة')),
-                ('modified', models.DateTimeField(auto_now=True, verbose_name='عُدّلت')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("canonical", models.CharField(max_length=100, unique=True, verbose_name="الصيغة المعتمدة")),
+                (
+                    "variants",
+                    models.TextField(
+                        help_text="صيغة في كل سطر، مثل: أستانة ثم آستانة. الهمزات والتشكيل لا تهم.",
+                        verbose_name="الصيغ الأخرى",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="ملاحظة")),
+                ("is_active", models.BooleanField(default=True, verbose_name="مفعّلة")),
+                ("modified", models.DateTimeField(auto_now=True, verbose_name="عُدّلت")),
             ],
             options={
-                'verbose_name': 'مجموعة صيغ إملائية',
-                'verbose_name_plural': 'الصيغ الإملائية',
-                'ordering': ['canonical'],
+                "verbose_name": "مجموعة صيغ إملائية",
+                "verbose_name_plural": "الصيغ الإملائية",
+                "ordering": ["canonical"],
             },
         ),
         migrations.CreateModel(
-            name='Paragraph',
+            name="Paragraph",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='الترتيب')),
-                ('kind', models.CharField(choices=[('p', 'فقرة'), ('h', 'عنوان فرعي')], default='p', max_length=1, verbose_name='النوع')),
-                ('text', models.TextField(verbose_name='النص')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='paragraphs', to='articles.article')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="الترتيب")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("p", "فقرة"), ("h", "عنوان فرعي")], default="p", max_length=1, verbose_name="النوع"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="النص")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="paragraphs", to="articles.article"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'فقرة',
-                'verbose_name_plural': 'فقرات النص',
-                'ordering': ['article', 'position', 'pk'],
+                "verbose_name": "فقرة",
+                "verbose_name_plural": "فقرات النص",
+                "ordering": ["article", "position", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='publication',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='articles.publication', verbose_name='المصدر'),
+            model_name="article",
+            name="publication",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="articles",
+                to="articles.publication",
+                verbose_name="المصدر",
+            ),
         ),
         migrations.CreateModel(
-            name='RelatedLink',
+            name="RelatedLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='الترتيب')),
-                ('title', models.CharField(max_length=500, verbose_name='العنوان')),
-                ('title_key', models.CharField(db_index=True, default='', editable=False, max_length=255)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='related_links', to='articles.article')),
-                ('target', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='related_from', to='articles.article', verbose_name='المقال')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="الترتيب")),
+                ("title", models.CharField(max_length=500, verbose_name="العنوان")),
+                ("title_key", models.CharField(db_index=True, default="", editable=False, max_length=255)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="related_links", to="articles.article"
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="related_from",
+                        to="articles.article",
+                        verbose_name="المقال",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'مقال مرتبط',
-                'verbose_name_plural': 'مقالات مرتبطة',
-                'ordering': ['source', 'position', 'pk'],
+                "verbose_name": "مقال مرتبط",
+                "verbose_name_plural": "مقالات مرتبطة",
+                "ordering": ["source", "position", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='section',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='articles.section', verbose_name='القسم'),
+            model_name="article",
+            name="section",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="articles",
+                to="articles.section",
+                verbose_name="القسم",
+            ),
         ),
         migrations.CreateModel(
-            name='Brief',
+            name="Brief",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region', models.CharField(blank=True, help_text='مثل: لبنان', max_length=100, verbose_name='المنطقة')),
-                ('text', models.CharField(max_length=500, verbose_name='الخبر')),
-                ('published_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='الوقت')),
-                ('is_active', models.BooleanField(default=True, verbose_name='ظاهر')),
-                ('publication', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='briefs', to='articles.publication', verbose_name='المصدر')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "region",
+                    models.CharField(blank=True, help_text="مثل: لبنان", max_length=100, verbose_name="المنطقة"),
+                ),
+                ("text", models.CharField(max_length=500, verbose_name="الخبر")),
+                (
+                    "published_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="الوقت"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="ظاهر")),
+                (
+                    "publication",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="briefs",
+                        to="articles.publication",
+                        verbose_name="المصدر",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'خبر عاجل',
-                'verbose_name_plural': 'التغطية الإخبارية',
-                'ordering': ['-published_at', '-pk'],
-                'constraints': [models.UniqueConstraint(fields=('region', 'text'), name='brief_unique_region_text')],
+                "verbose_name": "خبر عاجل",
+                "verbose_name_plural": "التغطية الإخبارية",
+                "ordering": ["-published_at", "-pk"],
+                "constraints": [models.UniqueConstraint(fields=("region", "text"), name="brief_unique_region_text")],
             },
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', 'published_at'], name='article_status_pub'),
+            model_name="article",
+            index=models.Index(fields=["status", "published_at"], name="article_status_pub"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['section', 'status', 'published_at'], name='article_section_pub'),
+            model_name="article",
+            index=models.Index(fields=["section", "status", "published_at"], name="article_section_pub"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['publication', 'status', 'published_at'], name='article_publication_pub'),
+            model_name="article",
+            index=models.Index(fields=["publication", "status", "published_at"], name="article_publication_pub"),
         ),
     ]

@@ -172,6 +172,9 @@ NEWSARCHIVE_SEARCH_REALTIME = env_bool("NEWSARCHIVE_SEARCH_REALTIME", True)
 # Apply the queued tasks in the committing process instead of the writer (in-process tests only:
 # the request would take the index lock).
 NEWSARCHIVE_SEARCH_EAGER = env_bool("NEWSARCHIVE_SEARCH_EAGER", False)
+# A spelling set joining two words that each appear in this many documents needs the editor's
+# confirmation in the admin (articles/search/variant_check.py).
+NEWSARCHIVE_VARIANT_FREQUENT_DOCUMENTS = int(os.environ.get("NEWSARCHIVE_VARIANT_FREQUENT_DOCUMENTS", 50))
 SEARCH_MAX_QUERY_LENGTH = 256
 SEARCH_MAX_TERMS = 12
 

@@ -8,7 +8,7 @@ SAMPLE ?= 2000
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve setup install migrate import-sample index axe test lint format bench loadtest clean
+.PHONY: run serve indexer setup install migrate import-sample index axe test lint format bench loadtest clean
 
 # The venv is rebuilt only when requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -37,8 +37,16 @@ index: install
 setup: import-sample index
 	$(MANAGE) collectstatic --noinput -v0
 
+# gunicorn and, beside it, the search index writer: requests only queue index tasks, run_indexer
+# applies them (docs/operations.md). Ctrl-C stops both; if gunicorn exits, the writer is stopped too.
 serve: install
+	@$(MANAGE) run_indexer & indexer=$$!; \
+	trap 'kill $$indexer 2>/dev/null; wait $$indexer' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn -c newsarchive/gunicorn.conf.py --bind $(HOST):$(PORT) newsarchive.wsgi
+
+# The index writer alone (e.g. beside a gunicorn started by other means).
+indexer: install
+	$(MANAGE) run_indexer
 
 run: setup serve
 

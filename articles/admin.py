@@ -13,6 +13,7 @@ from django.forms import Textarea
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from articles.forms import VariantSetForm
 from articles.models import Article, Brief, Paragraph, Publication, RelatedLink, Section, VariantSet
 from articles.search import lifecycle
 from articles.templatetags.archive import ar_datetime
@@ -252,6 +253,7 @@ def index_status_message(status: lifecycle.VariantStatus | None) -> tuple[str, s
 
 @admin.register(VariantSet)
 class VariantSetAdmin(admin.ModelAdmin):
+    form = VariantSetForm  # confirms sets that merge frequent words (articles/search/variant_check.py)
     list_display = ["canonical", "variants_inline", "is_active", "note"]
     list_editable = ["is_active"]
     list_filter = ["is_active"]

@@ -12,13 +12,45 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 _TITLE_KEY_DROP = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u0640\W_]+")
+
+# Sent inside the transaction by QuerySet.update() and bulk_create() of articles, paragraphs and
+# related links, which send no post_save: ``article_ids`` are the articles whose content changed.
+# The search index queue listens (articles/search/signals.py), as it does for post_save.
+articles_changed = Signal()
+
+
+class _ChangeSignallingQuerySet(models.QuerySet):
+    """update() and bulk_create() that tell ``articles_changed`` which articles they touched."""
+
+    article_field = "pk"
+
+    def update(self, **kwargs) -> int:
+        with transaction.atomic(using=self.db):
+            # Read first: the update may change what the filter matches.
+            ids = list(self.values_list(self.article_field, flat=True).distinct().order_by())
+            count = super().update(**kwargs)
+            _send_changed(self.model, ids, self.db)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        attname = "pk" if self.article_field == "pk" else f"{self.article_field}_id"
+        _send_changed(self.model, [getattr(obj, attname) for obj in created], self.db)
+        return created
+
+
+def _send_changed(model, ids, using: str) -> None:
+    ids = sorted({pk for pk in ids if pk is not None})
+    if ids:
+        articles_changed.send(sender=model, article_ids=ids, using=using)
 
 
 def title_key(title: str) -> str:
@@ -82,7 +114,7 @@ class Section(models.Model):
         return reverse("articles:section_detail", kwargs={"slug": self.slug})
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(_ChangeSignallingQuerySet):
     """The only definition of "visible" used by views, feeds, sitemaps and the search index."""
 
     def published(self) -> ArticleQuerySet:
@@ -203,6 +235,10 @@ class Article(models.Model):
         return "\n".join(p.text for p in self.paragraphs.all())
 
 
+class ParagraphQuerySet(_ChangeSignallingQuerySet):
+    article_field = "article"
+
+
 class Paragraph(models.Model):
     class Kind(models.TextChoices):
         PARAGRAPH = "p", "فقرة"
@@ -212,6 +248,8 @@ class Paragraph(models.Model):
     position = models.PositiveIntegerField("الترتيب", default=0)
     kind = models.CharField("النوع", max_length=1, choices=Kind.choices, default=Kind.PARAGRAPH)
     text = models.TextField("النص")
+
+    objects = ParagraphQuerySet.as_manager()
 
     class Meta:
         ordering = ["article", "position", "pk"]
@@ -226,7 +264,9 @@ class Paragraph(models.Model):
         return self.kind == self.Kind.CROSSHEAD
 
 
-class RelatedLinkQuerySet(models.QuerySet):
+class RelatedLinkQuerySet(_ChangeSignallingQuerySet):
+    article_field = "source"
+
     def link_pending(self, article: Article) -> int:
         """Point still-unlinked related titles at ``article`` now that it is in the archive."""
         if not article.title_key:
@@ -302,6 +342,23 @@ class Brief(models.Model):
         return f"{self.region}| {self.text}" if self.region else self.text
 
 
+# Sent inside the transaction by VariantSet QuerySet.update()/bulk_create() (no post_save).
+variant_sets_changed = Signal()
+
+
+class VariantSetQuerySet(models.QuerySet):
+    def update(self, **kwargs) -> int:
+        with transaction.atomic(using=self.db):
+            count = super().update(**kwargs)
+            variant_sets_changed.send(sender=VariantSet, using=self.db)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        variant_sets_changed.send(sender=VariantSet, using=self.db)
+        return created
+
+
 class VariantSet(models.Model):
     """Spellings that readers use for the same word, mostly foreign names (أستانا = أستانة = آستانة).
 
@@ -316,6 +373,8 @@ class VariantSet(models.Model):
     note = models.CharField("ملاحظة", max_length=200, blank=True)
     is_active = models.BooleanField("مفعّلة", default=True)
     modified = models.DateTimeField("عُدّلت", auto_now=True)
+
+    objects = VariantSetQuerySet.as_manager()
 
     class Meta:
         ordering = ["canonical"]
@@ -334,3 +393,55 @@ class VariantSet(models.Model):
             if item and item not in seen:
                 seen.append(item)
         return seen
+
+
+class VariantSetsRevision(models.Model):
+    """One row: a number raised in the same transaction as every change to the spelling sets.
+
+    Each process compares it with the number its cached map was loaded at, once per lookup (one
+    primary-key read), so every gunicorn worker uses the same sets as soon as the change commits.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "رقم نسخة الصيغ الإملائية"
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+
+class IndexTask(models.Model):
+    """A change the search index has not applied yet: the transactional outbox of the index.
+
+    Written in the transaction that changes the content, so the change and the task commit or roll
+    back together; the index writer (``manage.py run_indexer``) applies and then deletes it
+    (docs/operations.md, "The search index writer").
+    """
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "مقال"
+        SECTION = "section", "قسم أعيدت تسميته"
+        PUBLICATION = "publication", "مصدر أعيدت تسميته"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.ARTICLE)
+    object_id = models.PositiveBigIntegerField()
+    created = models.DateTimeField(default=timezone.now)
+    # Renames are applied a batch of articles at a time: the last article pk done.
+    cursor = models.PositiveBigIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    # After a failure the task waits (growing back-off) before it is tried again.
+    not_before = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        # Each writer pass picks the oldest tasks of one kind: after a bulk change the table holds
+        # tens of thousands of article tasks, and a rename must be found without scanning them.
+        indexes = [models.Index(fields=["kind", "id"], name="indextask_kind_id")]
+        verbose_name = "تحديث معلّق لفهرس البحث"
+        verbose_name_plural = "تحديثات فهرس البحث المعلّقة"
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

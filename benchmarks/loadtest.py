@@ -1,5 +1,8 @@
 """Load test: the real gunicorn with production settings on loopback, a realistic request mix, an editor
 saving articles at the same time, and afterwards a check that every save reached the database and the index.
+The editor's saves reach the index through the index writer (``run_indexer``, started beside gunicorn by
+``tests.browser.livesite.Gunicorn``); the run waits for the writer to empty the queue before stopping it, and
+reports the writer's lag (commit of a save to the index commit that applied it) from its log.
 
     make loadtest                                   # full corpus into a temp data dir (slow: import + index)
     .venv/bin/python -m benchmarks.loadtest --sample 3000 --duration 30
@@ -164,6 +167,17 @@ sections = [s.get_absolute_url() for s in Section.objects.all()]
 print("URLS=" + json.dumps({"article": [a.get_absolute_url() for a in sample], "browse": ["/"] * 3 + sections}))
 """
 
+# Once the editor stopped: how long until the index writer has applied every queued task.
+DRAINED_SCRIPT = """
+import time
+from articles.models import IndexTask
+started = time.monotonic()
+deadline = started + {timeout}
+while IndexTask.objects.exists() and time.monotonic() < deadline:
+    time.sleep(0.1)
+print("DRAINED=" + str(round(time.monotonic() - started, 2) if not IndexTask.objects.exists() else -1))
+"""
+
 VERIFY_SCRIPT = """
 import json, sys
 from articles.models import Article
@@ -181,6 +195,14 @@ for pk, title in last.items():
 print("VERIFY=" + json.dumps({{"saves": len(saved), "articles": len(last),
                               "missing_db": missing_db, "missing_index": missing_index}}))
 """
+
+
+def parse_writer_log(path: Path, offset: int) -> list[float]:
+    """``max_lag_ms`` of every busy pass ``run_indexer -v2`` logged after ``offset``."""
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        text = handle.read().decode(errors="replace")
+    return [float(m) for m in re.findall(r"max_lag_ms=(\d+)", text)]
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
@@ -355,6 +377,7 @@ def run_mix(args: argparse.Namespace, data_dir: Path, env: dict[str, str], urls:
         sampler = threading.Thread(target=rss_sampler, args=(server, stop, peaks), daemon=True)
         sampler.start()
         log_offset = server.data_dir.joinpath("access.log").stat().st_size
+        indexer_offset = server.indexer.log_path.stat().st_size
         editor = subprocess.Popen(
             [
                 str(PYTHON),
@@ -391,9 +414,14 @@ def run_mix(args: argparse.Namespace, data_dir: Path, env: dict[str, str], urls:
         elapsed = time.monotonic() - started
         load_end = Path("/proc/loadavg").read_text().split()[:3]
         editor_out, editor_err = editor.communicate(timeout=args.duration + 120)
+        # The writer still runs: let it apply the last saves before gunicorn and it are stopped.
+        drained = json_from(
+            manage(data_dir, "shell", "-c", DRAINED_SCRIPT.format(timeout=120), env=env).stdout, "DRAINED="
+        )
         stop.set()
         sampler.join()
         after_rss = dict(peaks)
+    writer_lags = parse_writer_log(server.indexer.log_path, indexer_offset)
     if editor.returncode != 0:
         raise RuntimeError(f"editor process failed:\n{editor_err}")
     saved = json_from(editor_out, "SAVED=")
@@ -413,6 +441,7 @@ def run_mix(args: argparse.Namespace, data_dir: Path, env: dict[str, str], urls:
         "worker_rss_mb_peak": sorted(round(rss / 1024) for rss, _ in after_rss.values()),
         "worker_anon_mb_peak": sorted(round(anon / 1024) for _, anon in after_rss.values()),
         "editor": verify,
+        "index_writer": {"lag_ms_per_pass": percentiles(writer_lags), "drained_after_editor_s": drained},
         "check_index": {
             "returncode": check_index.returncode,
             "output": (check_index.stdout + check_index.stderr)[-2000:],
@@ -465,6 +494,15 @@ def report(result: dict) -> str:
         f"editor: {editor['saves']} saves on {editor['articles']} articles; not in DB: {editor['missing_db']}; "
         f"not found by search: {editor['missing_index']}; check_index exit {result['check_index']['returncode']}"
     )
+    writer = result.get("index_writer")
+    if writer:
+        lag = writer["lag_ms_per_pass"]
+        if lag["n"]:
+            lines.append(
+                f"index writer: save committed -> index committed, per pass: p50 {lag['p50']:.0f}  p95 {lag['p95']:.0f}"
+                f"  max {lag['max']:.0f} ms over {lag['n']} passes; queue empty {writer['drained_after_editor_s']} s "
+                "after the editor stopped"
+            )
     return "\n".join(lines)
 
 
@@ -502,6 +540,7 @@ def failed(result: dict) -> bool:
     return any(
         r["editor"]["missing_db"]
         or r["editor"]["missing_index"]
+        or r.get("index_writer", {}).get("drained_after_editor_s") == -1
         or r["check_index"]["returncode"]
         or r["wrk"].get("non_2xx_3xx", 0)
         for r in runs

@@ -160,14 +160,21 @@ HAYSTACK_CONNECTIONS = {
         os.environ.get("NEWSARCHIVE_INDEX_DIR", str(DATA_DIR / "whoosh_index")),
     )
 }
-# Index updates run from transaction.on_commit after inlines are saved (articles/search/signals.py),
-# not from haystack's RealtimeSignalProcessor, which indexes one inline save too early.
+# Index updates are queued in the transaction of each change, inlines included (articles/search/signals.py),
+# and applied by `manage.py run_indexer`; not by haystack's RealtimeSignalProcessor, which indexes
+# inside the request and one inline save too early.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 # haystack's own highlighter runs the query through an English analyzer (CONVENTIONS trap 2).
 HAYSTACK_CUSTOM_HIGHLIGHTER = "articles.search.highlight.ArabicHighlighter"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
-# Index edits right after they commit; bulk imports switch this off and build the index in one pass.
+# Queue an index task with every edit; bulk imports switch this off and build the index in one pass.
 NEWSARCHIVE_SEARCH_REALTIME = env_bool("NEWSARCHIVE_SEARCH_REALTIME", True)
+# Apply the queued tasks in the committing process instead of the writer (in-process tests only:
+# the request would take the index lock).
+NEWSARCHIVE_SEARCH_EAGER = env_bool("NEWSARCHIVE_SEARCH_EAGER", False)
+# A spelling set joining two words that each appear in this many documents needs the editor's
+# confirmation in the admin (articles/search/variant_check.py).
+NEWSARCHIVE_VARIANT_FREQUENT_DOCUMENTS = int(os.environ.get("NEWSARCHIVE_VARIANT_FREQUENT_DOCUMENTS", 50))
 # What one query may cost (docs/search.md, "Ranked retrieval"): a longer query is cut, never refused;
 # the most informative words are kept while their documents fit SEARCH_MAX_POSTINGS, at most
 # SEARCH_MAX_TERMS of them; past SEARCH_DEADLINE_SECONDS the best results found so far are shown.

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,3 +48,39 @@ def search_connection(config: dict) -> Iterator[None]:
     finally:
         connections.connections_info["default"] = original
         fresh_backend()
+
+
+# Another process that takes the index's write lock (an flock, as every writer does) and keeps it
+# until its stdin closes.
+_HOLD_LOCK = """
+import fcntl, sys
+handle = open(sys.argv[1], "a")
+fcntl.flock(handle, fcntl.LOCK_EX)
+print("locked", flush=True)
+sys.stdin.read()
+"""
+
+
+@contextmanager
+def index_lock_held_elsewhere(lock_path: str | Path) -> Iterator[subprocess.Popen]:
+    """The index write lock held by another process for the block (returns once it holds it)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_LOCK, str(lock_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout.readline().strip() == "locked"
+        yield proc
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+
+
+def lock_is_held(lock_path: str | Path) -> bool:
+    """Whether some process holds the flock on ``lock_path`` now (tried without waiting)."""
+    with open(lock_path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False

@@ -22,3 +22,6 @@ CACHES = {"default": cache_config_from_url("locmem://", DATA_DIR)}
 # content version never moves): whole-page caching is off here and tested on its own in
 # tests/platform/test_cache.py, which turns it on.
 PAGE_CACHE_SECONDS = 0
+# In-process tests have no writer process: index tasks are applied right after each commit
+# (articles/search/indexing.py). The queue itself, and the writer, are tested with this off.
+NEWSARCHIVE_SEARCH_EAGER = True

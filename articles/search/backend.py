@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 TITLE_BOOST = 3.0
 EXACT_BOOST = 0.5
 KEYWORD_FIELDS = {"section", "publication", "year"}
-STORED_FIELDS = {"section_name", "publication_name", "source_url"}
+STORED_FIELDS = {"section_name", "publication_name", "source_url", "digest"}
 LOCK_TIMEOUT = 120.0
 # Every writer (and the merges it does) writes non-compound segments named by UniqueSegmentCodec;
 # see the module docstring and segments.py.
@@ -164,10 +164,26 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
 
     @contextmanager
     def write_lock(self, timeout: float = LOCK_TIMEOUT):
-        """Exclusive across processes: one writer pass (or a swap) at a time."""
+        """Exclusive across processes: one writer pass (or a swap) at a time.
+
+        Re-entrant within a thread (``indexing.sync_articles`` reads the database under the lock and
+        then calls ``write``, which takes it again): an flock taken twice through two open files
+        would wait for itself.
+        """
+        held = getattr(_local, "write_locks", None)
+        if held is None:
+            held = _local.write_locks = {}
+        if held.get(self.lock_path):
+            held[self.lock_path] += 1
+            try:
+                yield
+            finally:
+                held[self.lock_path] -= 1
+            return
         Path(self.lock_path).parent.mkdir(parents=True, exist_ok=True)
         with open(self.lock_path, "a") as handle:
             deadline = time.monotonic() + timeout
+            waiting = False
             while True:
                 try:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -175,10 +191,15 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
                 except OSError as exc:
                     if exc.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() > deadline:
                         raise
+                    if not waiting:
+                        waiting = True
+                        log.info("waiting for the index write lock %s (another writer holds it)", self.lock_path)
                     time.sleep(0.02)
+            held[self.lock_path] = 1
             try:
                 yield
             finally:
+                held[self.lock_path] = 0
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def open_index(self):
@@ -408,8 +429,12 @@ class ArabicWhooshSearchBackend(WhooshSearchBackend):
 
     def indexed_stamps(self) -> dict[int, object]:
         """{article pk: stored ``modified``} of every document in the live index."""
+        return self.indexed_values("modified")
+
+    def indexed_values(self, field: str) -> dict[int, object]:
+        """{article pk: the stored ``field`` (None when absent)} of every document in the live index."""
         searcher = self.searcher()
-        return {int(fields[DJANGO_ID]): fields.get("modified") for fields in searcher.reader().all_stored_fields()}
+        return {int(fields[DJANGO_ID]): fields.get(field) for fields in searcher.reader().all_stored_fields()}
 
     def search(self, query_string, sort_by=None, start_offset=0, end_offset=None, facets=None, **kwargs):
         """SearchQuerySet support on the cached searcher: ordering, paging and field facets.

@@ -1,9 +1,18 @@
-"""Keeping the index in step with the database: per-transaction queues, bulk builds, repairs.
+"""Keeping the index in step with the database: the queue of index tasks, bulk builds, repairs.
 
-Saves schedule an article's pk (signals.py); when the transaction commits, all scheduled articles
-are re-read and written in one writer pass: published ones updated, the others (drafts, future,
-deleted) removed. Inlines saved after the article are therefore included (trap 4).
-``suspended()`` turns this off for bulk imports, which rebuild afterwards (``build_index``).
+Every change that alters an article's search document writes an ``IndexTask`` row in the same
+transaction (signals.py: saves, deletes, inlines, ``QuerySet.update``/``bulk_create``, section and
+publication renames): the transactional outbox. Requests never write the index and never wait
+for its lock; one writer (``manage.py run_indexer``, queue.py) applies the tasks outside the
+request, re-reading each article under the index's write lock so the newest version always wins
+(``sync_articles``), and deletes a task only after the index committed it. A crash of the writer
+loses nothing: the rows are still there and are applied when it starts again.
+
+``NEWSARCHIVE_SEARCH_REALTIME=0`` (or ``suspended()``) enqueues nothing: bulk imports run that way
+and rebuild afterwards (``build_index``). ``NEWSARCHIVE_SEARCH_EAGER=1`` applies the tasks in the
+committing process right after commit instead of leaving them to the writer: the in-process tests
+run that way, the site never does (the request would then hold the index lock).
+docs/operations.md, "The search index writer", says how to run and watch it.
 """
 
 from __future__ import annotations
@@ -11,21 +20,15 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from haystack import connections
 from haystack.utils import get_identifier
 
 log = logging.getLogger(__name__)
 _state = threading.local()
-
-
-def _pending() -> set[int]:
-    if not hasattr(_state, "pending"):
-        _state.pending = set()
-    return _state.pending
 
 
 def realtime_enabled() -> bool:
@@ -34,7 +37,7 @@ def realtime_enabled() -> bool:
 
 @contextmanager
 def suspended() -> Iterator[None]:
-    """No index updates from saves inside this block (bulk imports; run build_index afterwards)."""
+    """No index tasks from saves inside this block (bulk imports; run build_index afterwards)."""
     _state.suspended = getattr(_state, "suspended", 0) + 1
     try:
         yield
@@ -42,34 +45,53 @@ def suspended() -> Iterator[None]:
         _state.suspended -= 1
 
 
-def schedule(*pks: int | None) -> None:
-    """Re-index these articles once the current transaction commits (at once outside one)."""
-    if not realtime_enabled():
-        return
-    pending = _pending()
-    pending.update(pk for pk in pks if pk is not None)
-    # One callback per transaction flushes everything scheduled in it. A rolled-back transaction
-    # drops the callback; its pks stay queued and go with the next commit (re-reading is harmless).
-    if pending and not _callback_registered():
-        transaction.on_commit(flush)
+def schedule(*pks: int | None, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Queue these articles for re-indexing, in the current transaction (see the module docstring)."""
+    if realtime_enabled():
+        enqueue(pks, using=using)
 
 
-def _callback_registered() -> bool:
-    conn = transaction.get_connection()
-    return conn.in_atomic_block and any(entry[1] is flush for entry in conn.run_on_commit)
+def enqueue(pks: Iterable[int | None], using: str = DEFAULT_DB_ALIAS) -> int:
+    """Queue these articles whatever the realtime setting (``check_index --repair``); returns how many."""
+    from articles.models import IndexTask
+
+    ids = sorted({pk for pk in pks if pk is not None})
+    if ids:
+        IndexTask.objects.using(using).bulk_create(
+            [IndexTask(kind=IndexTask.Kind.ARTICLE, object_id=pk) for pk in ids], batch_size=500
+        )
+        _after_commit(using)
+    return len(ids)
+
+
+def schedule_rename(kind: str, pk: int, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Queue one task for a renamed section or publication: the writer re-indexes its articles in batches."""
+    from articles.models import IndexTask
+
+    if realtime_enabled():
+        IndexTask.objects.using(using).create(kind=kind, object_id=pk)
+        _after_commit(using)
+
+
+def _after_commit(using: str) -> None:
+    if getattr(settings, "NEWSARCHIVE_SEARCH_EAGER", False):
+        # One callback per transaction is enough: it drains everything queued by then.
+        conn = transaction.get_connection(using)
+        if not (conn.in_atomic_block and any(entry[1] is flush for entry in conn.run_on_commit)):
+            transaction.on_commit(flush, using=using)
 
 
 def flush() -> None:
-    pks = _pending().copy()
-    _pending().clear()
-    if pks:
-        try:
-            sync_articles(pks)
-        except Exception:
-            # The save itself succeeded; check_index --repair catches up.
-            log.exception("search index update failed for articles %s", sorted(pks))
-            if getattr(settings, "NEWSARCHIVE_SEARCH_RAISE", False):
-                raise
+    """Apply every queued task now, in this process (eager mode, tests, ``run_indexer --drain``)."""
+    from articles.search import queue
+
+    try:
+        queue.drain()
+    except Exception:
+        # The save itself succeeded and its tasks stay queued; the writer retries them.
+        log.exception("search index update failed")
+        if getattr(settings, "NEWSARCHIVE_SEARCH_RAISE", False):
+            raise
 
 
 def require_whoosh(command: str) -> None:
@@ -94,14 +116,33 @@ def _index():
 
 
 def sync_articles(pks: Iterable[int]) -> tuple[int, int]:
-    """Update the published ones among ``pks`` and remove the rest, in one writer pass."""
+    """Make the index hold the database's current version of each article in ``pks``.
+
+    The one function through which every incremental index write goes (the queue's writer,
+    ``build_index``'s catch-up, eager mode), whatever the engine. Its contract, for an engine that
+    routes writes elsewhere (a cluster):
+
+    - Reads the articles from the database *inside* the engine's write exclusion (the Whoosh
+      backend's ``write_lock()``; engines without one serialise through the single writer), so a
+      later call always reads a later database state: newest wins, an older save can never
+      overwrite a newer one.
+    - Published articles (``ArticleIndex.index_queryset``) are added or replaced; every other pk
+      (draft, scheduled, deleted) is removed. Idempotent: calling it twice changes nothing.
+    - Returns ``(updated, removed)`` only once the engine has committed the write; raises if it
+      did not, and the caller then keeps the tasks to retry them.
+    """
+    from articles.search import variants
+
     pks = set(pks)
     index = _index()
     backend = connections["default"].get_backend()
-    objects = list(index.index_queryset().filter(pk__in=pks))
-    docs = [d for d in (backend.prepare_document(index, obj) for obj in objects) if d is not None]
-    gone = pks - {obj.pk for obj in objects}
-    backend.write(docs, [f"articles.article.{pk}" for pk in gone])
+    lock = getattr(backend, "write_lock", None)
+    # One variant map for the whole pass (the analyzer looks it up for every field of every document).
+    with lock() if lock is not None else nullcontext(), variants.pinned():
+        objects = list(index.index_queryset().filter(pk__in=pks))
+        docs = [d for d in (backend.prepare_document(index, obj) for obj in objects) if d is not None]
+        gone = pks - {obj.pk for obj in objects}
+        backend.write(docs, [f"articles.article.{pk}" for pk in gone])
     return len(docs), len(gone)
 
 
@@ -109,21 +150,34 @@ def identifier(pk: int) -> str:
     return get_identifier(f"articles.article.{pk}")
 
 
-def diff_index() -> tuple[set[int], set[int], set[int]]:
-    """(missing, stale, extra): published articles absent from the index, indexed with an older
-    ``modified``, and indexed ids that are not (or no longer) published."""
-    from articles.search_indexes import _naive_utc
+def diff_index(chunk: int = 1000) -> tuple[set[int], set[int], set[int]]:
+    """(missing, stale, extra): published articles absent from the index, indexed with other
+    content than the database holds now (``content_digest``: title, body, related links, section
+    and publication names and slugs, publication state), and indexed ids that are not (or no
+    longer) published."""
+    from articles.search_indexes import content_digest
 
     backend = connections["default"].get_backend()
-    indexed = backend.indexed_stamps()
-    live = dict(_index().index_queryset().values_list("pk", "modified").order_by())
+    indexed = backend.indexed_values("digest")
+    live = {
+        article.pk: content_digest(article)
+        for article in _index().index_queryset().order_by("pk").iterator(chunk_size=chunk)
+    }
     missing = set(live) - set(indexed)
-    stale = {pk for pk in set(live) & set(indexed) if indexed[pk] != _naive_utc(live[pk])}
+    stale = {pk for pk in set(live) & set(indexed) if indexed[pk] != live[pk]}
     extra = set(indexed) - set(live)
     return missing, stale, extra
 
 
-def repair(batch: int = 500) -> tuple[int, int]:
+def repair() -> int:
+    """Queue every article that differs between the index and the database; the writer applies them."""
+    missing, stale, extra = diff_index()
+    with transaction.atomic():
+        return enqueue(missing | stale | extra)
+
+
+def catch_up(batch: int = 500) -> tuple[int, int]:
+    """Write every article that differs now, in this process (``build_index`` after its swap)."""
     missing, stale, extra = diff_index()
     todo = sorted(missing | stale | extra)
     updated = removed = 0
@@ -152,12 +206,15 @@ def build(procs: int = 2, chunk: int = 1000, progress=None, limitmb: int = BUILD
 
     from whoosh.multiproc import MpWriter
 
+    from articles.models import IndexTask
     from articles.search import analysis, lifecycle, variants
     from articles.search.backend import WRITER_OPTIONS
 
     started = time.monotonic()
     backend = connections["default"].get_backend()
     backend.setup()
+    # Tasks committed before the articles are read below are applied by this build itself.
+    covered = list(IndexTask.objects.values_list("pk", flat=True))
     # Directories of builds killed outright (a full one is hundreds of MB), before making another.
     leftovers = backend.remove_leftovers()
     index = _index()
@@ -193,7 +250,11 @@ def build(procs: int = 2, chunk: int = 1000, progress=None, limitmb: int = BUILD
             raise
     built = time.monotonic()
     backend.swap_in(directory)
-    updated, removed = repair()
+    # Edits committed after their article was read above are in the queue too; catching up here
+    # makes the new index right even when no writer runs (a first build, an import).
+    updated, removed = catch_up()
+    for i in range(0, len(covered), 500):
+        IndexTask.objects.filter(pk__in=covered[i : i + 500]).delete()
     return {
         "articles": len(pks),
         "build_seconds": built - started,

@@ -1,8 +1,8 @@
 """The folded variant -> canonical map from the editors' VariantSet rows (the shipped sets while there are none).
 
 Search canonicalises every spelling of a set to the first one, at index and at query time, so
-any spelling finds all of them and phrases stay intact (SEARCH-DESIGN.md §3). Changing sets
-changes how documents are indexed: run ``manage.py build_index`` after editing them.
+any spelling finds all of them and phrases stay intact. Changing sets changes how documents are
+indexed: run ``manage.py build_index`` after editing them.
 """
 
 from __future__ import annotations
@@ -10,37 +10,59 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from articles.search.analysis import VariantMap, build_variant_map
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import F
 
-# Other processes (gunicorn workers) see an edit within this many seconds; this one at once.
-MAX_AGE = 60.0
+from articles.search.analysis import VariantMap, build_variant_map
 
 _lock = threading.Lock()
 _cached: VariantMap | None = None
-_loaded_at = 0.0
+_cached_revision: int | None = None
 _pinned: VariantMap | None = None
 
 
+def current_revision() -> int:
+    """The sets' revision in the database (``VariantSetsRevision``): one primary-key read."""
+    from articles.models import VariantSetsRevision
+
+    return VariantSetsRevision.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+
+def bump_revision(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Raise the revision, in the caller's transaction: every process reloads once it commits."""
+    from articles.models import VariantSetsRevision
+
+    rows = VariantSetsRevision.objects.using(using)
+    if not rows.filter(pk=1).update(number=F("number") + 1):
+        rows.bulk_create([VariantSetsRevision(pk=1, number=0)], ignore_conflicts=True)
+        rows.filter(pk=1).update(number=F("number") + 1)
+    invalidate()
+
+
 def get_variant_map() -> VariantMap:
-    """The active sets, folded; cached per process, reloaded on VariantSet save/delete or after MAX_AGE."""
-    global _cached, _loaded_at
+    """The active sets, folded; cached per process and reloaded when the database's revision moved.
+
+    Every lookup compares the revision (one indexed read), so all gunicorn workers use the same
+    sets as soon as an edit commits, instead of each keeping its own copy for a while.
+    """
+    global _cached, _cached_revision
     if _pinned is not None:
         return _pinned
+    revision = current_revision()
     cached = _cached
-    if cached is not None and time.monotonic() - _loaded_at < MAX_AGE:
+    if cached is not None and _cached_revision == revision:
         return cached
     with _lock:
-        if _cached is None or time.monotonic() - _loaded_at >= MAX_AGE:
+        if _cached is None or _cached_revision != revision:
             fresh = load_variant_map()
             # Keep the same object while nothing changed: it keys the analysis caches.
             if _cached is None or dict(fresh) != dict(_cached):
                 _cached = fresh
-            _loaded_at = time.monotonic()
+            _cached_revision = revision
         return _cached
 
 
@@ -72,7 +94,7 @@ def load_variant_map() -> VariantMap:
 
 
 def invalidate(**kwargs) -> None:
-    """Signal receiver: the next lookup reloads from the database."""
+    """The next lookup in this process reloads from the database."""
     global _cached
     with _lock:
         _cached = None

@@ -1,5 +1,8 @@
 """A throwaway site on disk served by the real gunicorn, for browser, fault and load tests.
 
+``Gunicorn`` starts the search index writer (``manage.py run_indexer``) beside gunicorn, as
+``make serve`` and the systemd units do: editors' saves reach the index only through it.
+
 Everything runs in subprocesses with the *real* settings module (``newsarchive.settings``) and a
 temporary ``NEWSARCHIVE_DATA_DIR``, so the site under test is configured exactly as in production
 (DEBUG off, WhiteNoise over collected static files, SQLite in WAL mode, the Whoosh index on disk),
@@ -126,19 +129,94 @@ def build_site(data_dir: Path, sample: int = 200, env: dict[str, str] | None = N
         manage(data_dir, "import_articles", "--sample", str(sample), str(CORPUS), env=env)
     if content:
         manage(data_dir, "shell", "-c", CONTENT_SCRIPT, env=env)
-    manage(data_dir, "rebuild_index", "--noinput", env=env)
+    # build_index also clears the index tasks the imports above queued (it read those articles).
+    manage(data_dir, "build_index", "--procs", "1", "-v0", env=env)
     manage(data_dir, "collectstatic", "--noinput", "-v0", env=env)
+
+
+def wait_for(predicate, timeout: float = 30, interval: float = 0.05, message: str = "condition"):
+    """Poll ``predicate`` until it returns a true value (returned) or ``timeout`` passes (AssertionError)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{message}: not true within {timeout} s")
+        time.sleep(interval)
+
+
+class Indexer:
+    """``manage.py run_indexer`` on a site's data dir, its output in ``indexer.log``."""
+
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None):
+        self.data_dir = data_dir
+        self.env = env
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / "indexer.log"
+
+    def start(self, timeout: float = 30) -> Indexer:
+        self._log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [str(PYTHON), "manage.py", "run_indexer", "-v2"],
+            cwd=REPO,
+            env=dict(self.env or site_env(self.data_dir)),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        lease = self.data_dir / "index-writer.lock"
+
+        def holds_lease() -> bool:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"run_indexer exited with {self.proc.returncode}:\n{self.log()}")
+            return lease.exists() and lease.read_text().strip() == str(self.proc.pid)
+
+        wait_for(holds_lease, timeout, message="run_indexer holds the writer lease")
+        return self
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-5000:]
+        except FileNotFoundError:
+            return ""
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash: whatever pass it was in is cut short."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self._close()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._close()
+
+    def _close(self) -> None:
+        if getattr(self, "_log", None):
+            self._log.close()
+            self._log = None
 
 
 @dataclass
 class Gunicorn:
-    """The real gunicorn on a free loopback port; ``with Gunicorn(...) as server:`` waits until it answers."""
+    """The real gunicorn on a free loopback port, with the index writer beside it (``indexer=False``:
+    without); ``with Gunicorn(...) as server:`` waits until both run."""
 
     data_dir: Path
     workers: int = 2
     env: dict[str, str] | None = None
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen | None = None
+    indexer: Indexer | bool | None = True
 
     @property
     def url(self) -> str:
@@ -150,6 +228,8 @@ class Gunicorn:
 
     def start(self, timeout: float = 30) -> Gunicorn:
         env = dict(self.env or site_env(self.data_dir))
+        if self.indexer is True:
+            self.indexer = Indexer(self.data_dir, env).start(timeout)
         env.setdefault("NEWSARCHIVE_WORKERS", str(self.workers))
         self._log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
@@ -208,6 +288,8 @@ class Gunicorn:
                 self.proc.wait()
         if getattr(self, "_log", None):
             self._log.close()
+        if isinstance(self.indexer, Indexer):
+            self.indexer.stop()
 
     def __enter__(self) -> Gunicorn:
         return self.start()

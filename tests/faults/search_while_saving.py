@@ -1,6 +1,6 @@
-"""Worker of test_search_while_saving.py: ``save SECONDS`` re-saves articles (each save commits to the
-index and may merge segments away); ``search SECONDS`` searches in a loop. Prints its counts and the
-traceback of every failure."""
+"""Worker of test_search_while_saving.py: ``save SECONDS`` re-saves articles and applies each save's
+index task at once, as the index writer does (each commits to the index and may merge segments
+away); ``search SECONDS`` searches in a loop. Prints its counts and the traceback of every failure."""
 
 import os
 import random
@@ -15,6 +15,7 @@ import django
 django.setup()
 
 from articles.models import Article  # noqa: E402
+from articles.search import indexing  # noqa: E402
 from articles.search.query import SearchParams, run_search  # noqa: E402
 
 QUERIES = ["الرياض", "وزير الخارجية", "استانا", "النفط", "مجلس الوزراء", "الهلال"]
@@ -28,6 +29,7 @@ def main(role: str, seconds: float) -> int:
         pks = list(Article.objects.published().values_list("pk", flat=True))
         while time.monotonic() < end:
             Article.objects.get(pk=rng.choice(pks)).save()
+            indexing.flush()
             done += 1
             time.sleep(0.05)
     else:

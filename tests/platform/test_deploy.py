@@ -46,6 +46,38 @@ def test_systemd_unit_runs_gunicorn_hardened():
     assert unit["Install"]["WantedBy"] == "multi-user.target"
 
 
+def read_unit(name: str) -> configparser.ConfigParser:
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.optionxform = str
+    unit.read(DEPLOY / name)
+    return unit
+
+
+def test_systemd_runs_the_index_writer_beside_gunicorn_hardened_alike():
+    site, writer = read_unit("newsarchive.service"), read_unit("newsarchive-indexer.service")
+    assert "newsarchive-indexer.service" in site["Unit"]["Wants"].split()
+    assert writer["Unit"]["PartOf"] == "newsarchive.service"  # stopped and restarted with the site
+    service = writer["Service"]
+    assert service["ExecStart"] == "/srv/newsarchive/app/.venv/bin/python manage.py run_indexer"
+    assert service["Restart"] == "always"  # a crashed writer comes back; its tasks are still queued
+    assert service["KillSignal"] == "SIGTERM"
+    for key in (
+        "User",
+        "Group",
+        "WorkingDirectory",
+        "EnvironmentFile",
+        "NoNewPrivileges",
+        "ProtectSystem",
+        "ReadWritePaths",
+        "PrivateTmp",
+        "CapabilityBoundingSet",
+        "UMask",
+        "SystemCallFilter",
+    ):
+        assert service[key] == site["Service"][key], key
+    assert writer["Install"]["WantedBy"] == "multi-user.target"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -1,26 +1,33 @@
 """Compare the search index with the database: published articles missing from it, indexed with
-an older ``modified`` stamp (stale), or indexed but no longer published (extra); the spelling sets
-it was built with against the current ones; build directories left beside it by killed builds.
+other content than the database holds (stale: the content digest stored in each document, which
+covers title, paragraphs, related links, section and publication names and slugs, publication
+state), or indexed but no longer published (extra); the queue of index tasks not yet applied
+(backlog, oldest age, failed tasks and their errors) and whether the writer runs; the spelling
+sets it was built with against the current ones; build directories left by killed builds.
 
-Exit status 1 when the index is out of step, so cron can alert: articles (unless --repair fixed
-them) or spelling sets (only build_index fixes those). An index that predates the recorded sets
-("unknown") and leftover directories are reported without failing: neither shows wrong answers.
+Exit status 1 when the index is out of step, so cron can alert: articles (unless --repair queued
+them), failed tasks, or spelling sets (only build_index fixes those). ``--repair`` queues the
+articles that differ; the writer (``run_indexer``) applies them. A backlog of tasks still to be
+applied, an index that predates the recorded sets ("unknown") and leftover directories are
+reported without failing.
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from articles.search import indexing, lifecycle
+from articles.search import indexing, lifecycle, queue
 from articles.search.backend import SearchUnavailable
 
 
 class Command(BaseCommand):
     help = (
-        "Report articles missing from, stale in or extra in the search index, spelling-set changes "
-        "since the build and leftover build directories; --repair fixes the articles (seconds)."
+        "Report articles missing from, stale in or extra in the search index, the index-task backlog, "
+        "spelling-set changes since the build and leftover build directories; --repair queues the "
+        "articles for the writer (seconds; a full-corpus digest comparison reads every article)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--repair", action="store_true", help="re-index missing/stale, remove extra")
+        parser.add_argument("--repair", action="store_true", help="queue missing/stale/extra articles for the writer")
         parser.add_argument("--limit", type=int, default=20, help="ids listed per kind")
 
     def handle(self, *args, **options):
@@ -29,6 +36,8 @@ class Command(BaseCommand):
             missing, stale, extra = indexing.diff_index()
         except SearchUnavailable as exc:
             raise CommandError(f"No readable search index: {exc.detail or exc}. Run manage.py build_index.") from exc
+        backlog = queue.backlog(failed_limit=options["limit"])
+        writer = queue.writer_pid()
         variants = lifecycle.live_variant_status()
         path = lifecycle.live_index_path()
         leftovers = lifecycle.build_dirs(path) if path else []
@@ -38,6 +47,11 @@ class Command(BaseCommand):
                 shown = " ".join(str(pk) for pk in sorted(ids)[:limit])
                 more = " …" if len(ids) > limit else ""
                 self.stdout.write(f"{label}: {len(ids)}" + (f" ({shown}{more})" if ids else ""))
+            self.stdout.write(describe_backlog(backlog, writer))
+            for task in backlog.failed:
+                self.stdout.write(
+                    f"  failed: {task.kind} {task.object_id}, {task.attempts} attempt(s), last error: {task.last_error}"
+                )
             if variants is not None:
                 self.stdout.write(f"spelling variants: {describe_variants(variants)}")
             self.stdout.write(f"leftover build directories: {len(leftovers)}")
@@ -46,17 +60,34 @@ class Command(BaseCommand):
         problems = []
         if missing or stale or extra:
             if options["repair"]:
-                updated, removed = indexing.repair()
+                queued = indexing.repair()
                 if verbose:
-                    self.stdout.write(self.style.SUCCESS(f"Repaired: {updated} updated, {removed} removed."))
+                    self.stdout.write(
+                        self.style.SUCCESS(
+                            f"Repair: {queued} articles queued; the index writer (run_indexer) applies them."
+                        )
+                    )
             else:
                 problems.append("The index is out of step with the database; run check_index --repair.")
         elif verbose:
             self.stdout.write(self.style.SUCCESS("The index matches the database."))
+        if backlog.failed:
+            problems.append(f"{len(backlog.failed)} index task(s) failed; see their errors above.")
         if variants is not None and variants.stale:
             problems.append("The index was built with other spelling variants; run manage.py build_index.")
         if problems:
             raise CommandError(" ".join(problems))
+
+
+def describe_backlog(backlog: queue.Backlog, writer: int | None) -> str:
+    """ "index queue: 3 tasks, oldest 2.4 s old; writer running (pid 812)"."""
+    if backlog.count:
+        plural = "s" if backlog.count != 1 else ""
+        tasks = f"{backlog.count} task{plural}, oldest {backlog.oldest_age(timezone.now()):.1f} s old"
+    else:
+        tasks = "empty"
+    running = f"writer running (pid {writer})" if writer else "NO WRITER RUNNING (start manage.py run_indexer)"
+    return f"index queue: {tasks}; {running}"
 
 
 def describe_variants(status: lifecycle.VariantStatus) -> str:

@@ -170,6 +170,8 @@ HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 NEWSARCHIVE_SEARCH_REALTIME = env_bool("NEWSARCHIVE_SEARCH_REALTIME", True)
 SEARCH_MAX_QUERY_LENGTH = 256
 SEARCH_MAX_TERMS = 12
+# Rows in one CSV/JSONL export of search results (/search/export.csv): the first N by the page's order.
+SEARCH_EXPORT_MAX_ROWS = int(os.environ.get("NEWSARCHIVE_SEARCH_EXPORT_MAX_ROWS", 1000))
 
 # --- Cache -------------------------------------------------------------------------------
 # Default: a file cache in DATA_DIR/cache, shared by all gunicorn workers of one host, so an edit

@@ -20,6 +20,7 @@ import csv
 import html
 import json
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -120,7 +121,8 @@ def jsonl_lines(rows: Iterator[dict]) -> Iterator[str]:
 
 def export_filename(q: str, extension: str) -> str:
     """ "بحث-وزراء-الخارجية-20261201.csv": letters, digits and hyphens only, whatever the query held."""
-    stem = slugify(q, allow_unicode=True)[:60].strip("-_") or "results"
+    # Punctuation becomes a word break first ("a/b" -> "a-b", not "ab"), then slugify keeps \w and "-".
+    stem = slugify(re.sub(r"\W+", " ", q), allow_unicode=True)[:60].strip("-_") or "results"
     return f"بحث-{stem}-{timezone.localdate():%Y%m%d}.{extension}"
 
 

@@ -216,7 +216,7 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890
 
 
 def _words(text: str) -> list[str]:
-    words = (_QUOTE_CHARS.sub(" ", w).strip().lstrip(_OPERATOR_EDGES) for w in (text or "").split())
+    words = (w.lstrip(_OPERATOR_EDGES) for w in _QUOTE_CHARS.sub(" ", text or "").split())
     return [w for w in words if w and w.upper() not in ("OR", "AND", "NOT")]
 
 

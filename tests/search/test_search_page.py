@@ -166,7 +166,9 @@ def test_operator_help_and_advanced_link(client, search_archive):
     help_box = re.search(r'<details class="search-help">.*?</details>', html, re.S).group(0)
     for operator in ('"مجلس الأمن"', "-كرة", "النفط OR الغاز", "+الرياض"):
         assert f"<kbd>{operator}</kbd>" in help_box
-    assert f'<a class="button button-secondary" href="/search/advanced/?q={Q}&amp;section=economy">' in html
+    assert (
+        f'<a class="search-advanced-link" href="/search/advanced/?q={Q}&amp;section=economy">البحث المتقدم</a>' in html
+    )
     assert "css/search.css" in html
 
 

@@ -9,8 +9,9 @@ each bar a link to that month's date range. See docs/search-page.md.
 
 from __future__ import annotations
 
-import bisect
 import calendar
+import functools
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ _HIGHEST = datetime_to_long(datetime(9999, 11, 30))
 MAX_BARS = 480
 
 
+@functools.lru_cache(maxsize=4096)
 def _month_start(year: int, month: int, tz) -> int:
     """The first instant of a local month as the index stores times (naive UTC, Whoosh's long)."""
     local = datetime(year, month, 1, tzinfo=tz)
@@ -41,29 +43,63 @@ def _next(year: int, month: int) -> tuple[int, int]:
     return (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+def _months_of(values: list, tz) -> list[int]:
+    """The local month of each raw ``published_at`` value as ``year * 12 + month - 1``; -1 when undated."""
+    out = [-1] * len(values)
+    # Documents in time order (one sort in C), then each month takes the next run of them.
+    order = sorted((i for i, v in enumerate(values) if _LOWEST <= v <= _HIGHEST), key=values.__getitem__)
+    if not order:
+        return out
+    first = timezone.localtime(_as_datetime(values[order[0]]), tz)
+    ym = (first.year, first.month)
+    following = _next(*ym)
+    boundary = _month_start(*following, tz)
+    for i in order:
+        while values[i] >= boundary:
+            ym, following = following, _next(*following)
+            boundary = _month_start(*following, tz)
+        out[i] = ym[0] * 12 + ym[1] - 1
+    return out
+
+
+# {(segment id, time zone): month ordinals by local doc number}: segments never change once written.
+_segment_months: dict[tuple[str, str], list[int]] = {}
+_months_lock = threading.Lock()
+
+
+def _month_column(searcher) -> list[int]:
+    """Month ordinals by global doc number, cached on the searcher and per segment."""
+    cache = searcher.__dict__.setdefault("_newsarchive_columns", {})
+    tz = timezone.get_current_timezone()
+    key = ("month", str(tz))
+    months = cache.get(key)
+    if months is None:
+        raw = matching._column(searcher, "published_at")
+        months = []
+        live = set()
+        for leaf, offset in searcher.reader().leaf_readers():
+            segment_key = (leaf.segment().segment_id(), str(tz))
+            live.add(segment_key)
+            segment = _segment_months.get(segment_key)
+            if segment is None:
+                segment = _months_of(raw[offset : offset + leaf.doc_count_all()], tz)
+                with _months_lock:
+                    _segment_months[segment_key] = segment
+            months.extend(segment)
+        with _months_lock:  # forget merged-away segments
+            for stale in [k for k in _segment_months if k not in live and k[1] == str(tz)]:
+                del _segment_months[stale]
+        cache[key] = months
+    return months
+
+
 def month_counts(searcher, docs: set[int]) -> list[tuple[int, int, int]]:
     """[(year, month, count)] of ``docs`` by local publication month, oldest first, months with none left out."""
     if not docs:
         return []
-    column = matching._column(searcher, "published_at")
-    raw = Counter(column[d] for d in docs)
-    values = sorted(v for v in raw if _LOWEST <= v <= _HIGHEST)
-    if not values:
-        return []
-    tz = timezone.get_current_timezone()
-    first = timezone.localtime(_as_datetime(values[0]), tz)
-    last = timezone.localtime(_as_datetime(values[-1]), tz)
-    months: list[tuple[int, int]] = []
-    starts: list[int] = []
-    ym = (first.year, first.month)
-    while ym <= (last.year, last.month):
-        months.append(ym)
-        starts.append(_month_start(*ym, tz))
-        ym = _next(*ym)
-    counts: Counter = Counter()
-    for value in values:
-        counts[months[max(0, bisect.bisect_right(starts, value) - 1)]] += raw[value]
-    return [(y, m, counts[(y, m)]) for y, m in months if counts[(y, m)]]
+    counts = Counter(map(_month_column(searcher).__getitem__, docs))
+    counts.pop(-1, None)
+    return [(ordinal // 12, ordinal % 12 + 1, counts[ordinal]) for ordinal in sorted(counts)]
 
 
 def _as_datetime(value: int) -> datetime:

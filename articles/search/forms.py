@@ -323,9 +323,11 @@ class AdvancedSearchForm(forms.Form):
     def initial_from_search(cls, data) -> dict:
         """The advanced form filled in from a search page's parameters (its "advanced search" link)."""
         search = SearchForm(data)
-        if not search.is_valid():
-            return {}
-        cleaned = search.cleaned_data
+        return cls.initial_from(search.cleaned_data) if search.is_valid() else {}
+
+    @staticmethod
+    def initial_from(cleaned: dict) -> dict:
+        """The advanced form's initial values from a valid ``SearchForm``'s ``cleaned_data``."""
         initial = {
             "q": cleaned["q"],
             "section": cleaned["section"] or "",

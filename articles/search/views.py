@@ -85,7 +85,6 @@ class SearchView(TemplateView):
             site_name=settings.SITE_NAME,
             max_query_length=settings.SEARCH_MAX_QUERY_LENGTH,
             advanced_href=reverse("search:advanced") + "?" + query_without(request.GET),
-            date_form=AdvancedSearchForm(initial=AdvancedSearchForm.initial_from_search(request.GET)),
         )
         status = 200
         if not form.is_valid():
@@ -135,6 +134,10 @@ class SearchView(TemplateView):
             "export_csv_href": reverse("search:export_csv") + "?" + export_query,
             "export_jsonl_href": reverse("search:export_jsonl") + "?" + export_query,
             "export_limit": settings.SEARCH_EXPORT_MAX_ROWS,
+            # The filter panel's date range, filled in with the current one (only drawn with results).
+            "date_form": AdvancedSearchForm(initial=AdvancedSearchForm.initial_from(form.cleaned_data))
+            if outcome.count
+            else None,
         }
 
 

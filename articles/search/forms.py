@@ -274,22 +274,14 @@ class AdvancedSearchForm(forms.Form):
     q = QueryField(
         label="عبارة بحث حرة",
         help_text="بعلامات البحث نفسها، كما في مربع البحث.",
-        widget=forms.TextInput(attrs={"dir": "auto", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    all_words = QueryField(
-        label="كل هذه الكلمات", help_text="تُكتب: +كلمة لكل كلمة.", widget=forms.TextInput(attrs={"dir": "auto"})
-    )
-    any_words = QueryField(
-        label="أيٌّ من هذه الكلمات", help_text="تُكتب: كلمة OR كلمة.", widget=forms.TextInput(attrs={"dir": "auto"})
-    )
-    exact = QueryField(
-        label="هذه العبارة بنصها", help_text='تُكتب: "العبارة".', widget=forms.TextInput(attrs={"dir": "auto"})
-    )
-    without = QueryField(
-        label="من دون هذه الكلمات", help_text="تُكتب: -كلمة لكل كلمة.", widget=forms.TextInput(attrs={"dir": "auto"})
-    )
-    near_first = QueryField(label="الكلمة الأولى", widget=forms.TextInput(attrs={"dir": "auto"}))
-    near_second = QueryField(label="الكلمة الثانية", widget=forms.TextInput(attrs={"dir": "auto"}))
+    all_words = QueryField(label="كل هذه الكلمات", help_text="تُكتب: +كلمة لكل كلمة.")
+    any_words = QueryField(label="أيٌّ من هذه الكلمات", help_text="تُكتب: كلمة OR كلمة.")
+    exact = QueryField(label="هذه العبارة بنصها", help_text='تُكتب: "العبارة".')
+    without = QueryField(label="من دون هذه الكلمات", help_text="تُكتب: -كلمة لكل كلمة.")
+    near_first = QueryField(label="الكلمة الأولى")
+    near_second = QueryField(label="الكلمة الثانية")
     near_distance = YearField(
         label="على مسافة لا تزيد على (كلمات)",
         required=False,

@@ -115,6 +115,7 @@ def test_phone_filter_panel_opens_above_the_results(phone_page, live_site):
     assert not panel.evaluate("el => el.open") and not facet_link.is_visible()
     panel.locator("summary").click()
     assert panel.evaluate("el => el.open") and facet_link.is_visible()
+    panel.evaluate("el => el.scrollIntoView()")
     screenshot(page, "search-filters-open")
     panel.locator("summary").click()
     assert not panel.evaluate("el => el.open") and not facet_link.is_visible()
@@ -127,6 +128,7 @@ def test_phone_filter_panel_opens_above_the_results(phone_page, live_site):
     page.wait_for_url(re.compile(r"[?&]section="))
     chip = page.locator("a.chip").first
     assert chip.locator(".chip-label").inner_text() == f"القسم: {name}"
+    page.locator(".search-count").evaluate("el => el.scrollIntoView()")
     box, x_box, label_box = (
         chip.bounding_box(),
         chip.locator(".chip-x").bounding_box(),
@@ -176,6 +178,7 @@ def test_chart_bars_filter_to_their_month(any_page, live_site):
     assert bars.count() == len(months)
     labels = bars.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
     assert all(re.fullmatch(r"\S+ \d{4}: .+", label) for label in labels), labels
+    page.locator(".search-count").evaluate("el => el.scrollIntoView()")
     screenshot(page, "search-timeline")
     # The busiest month: its bar's link gives exactly that month's results.
     busiest = max(months, key=lambda m: m["count"])

@@ -184,6 +184,8 @@ SEARCH_MAX_TERMS = int(os.environ.get("NEWSARCHIVE_SEARCH_MAX_TERMS", 16))
 SEARCH_MAX_POSTINGS = int(os.environ.get("NEWSARCHIVE_SEARCH_MAX_POSTINGS", 250_000))
 SEARCH_DEADLINE_SECONDS = float(os.environ.get("NEWSARCHIVE_SEARCH_DEADLINE_SECONDS", 0.25))
 SEARCH_MAX_PAGE_SIZE = 100
+# Rows in one CSV/JSONL export of search results (/search/export.csv): the first N by the page's order.
+SEARCH_EXPORT_MAX_ROWS = int(os.environ.get("NEWSARCHIVE_SEARCH_EXPORT_MAX_ROWS", 1000))
 
 # --- Cache -------------------------------------------------------------------------------
 # Default: a file cache in DATA_DIR/cache, shared by all gunicorn workers of one host, so an edit

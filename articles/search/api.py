@@ -77,24 +77,13 @@ def serialize_outcome(outcome) -> dict:
         "count": outcome.count,
         "page": outcome.page,
         "page_size": outcome.page_size,
-        "results": [
-            {
-                "id": hit.pk,
-                "url": hit.url,
-                "source_url": hit.source_url or None,
-                "title": hit.title,
-                "section": named(hit.section_slug, hit.section_name),
-                "publication": named(hit.publication_slug, hit.publication_name),
-                "published_at": iso(hit.published_at),
-                "snippet": str(hit.snippet),
-                "score": round(float(hit.score), 4),
-            }
-            for hit in outcome.hits
-        ],
+        "results": [serialize_hit(hit) for hit in outcome.hits],
         "facets": {
             "section": [{"slug": s, "name": n, "count": c} for s, n, c in facets.get("section", [])],
             "publication": [{"slug": s, "name": n, "count": c} for s, n, c in facets.get("publication", [])],
             "year": [{"year": y, "count": c} for y, c in facets.get("year", [])],
+            # Oldest first, months without results left out; empty where the engine does not count months.
+            "month": [{"month": f"{y:04d}-{m:02d}", "count": c} for y, m, c in facets.get("month", [])],
         },
         "suggestion": outcome.suggestion or None,
         "fallback": bool(outcome.fallback),
@@ -106,6 +95,21 @@ def serialize_outcome(outcome) -> dict:
         "dropped_words": outcome.dropped_words,
         "partial": bool(outcome.partial),
         "truncated": bool(outcome.truncated),
+    }
+
+
+def serialize_hit(hit) -> dict:
+    """One search result as the API (and the CSV/JSONL export) gives it."""
+    return {
+        "id": hit.pk,
+        "url": hit.url,
+        "source_url": hit.source_url or None,
+        "title": hit.title,
+        "section": named(hit.section_slug, hit.section_name),
+        "publication": named(hit.publication_slug, hit.publication_name),
+        "published_at": iso(hit.published_at),
+        "snippet": str(hit.snippet),
+        "score": round(float(hit.score), 4),
     }
 
 

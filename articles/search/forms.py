@@ -10,12 +10,14 @@ are bounded. A long query is not refused: the search keeps what it can afford (`
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 
 from django import forms
 from django.conf import settings
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.dates import MONTHS
 
 from articles.models import Publication, Section
 from articles.search.query import SearchParams
@@ -182,3 +184,245 @@ class SearchForm(forms.Form):
             page_size=data["page_size"],
             correct=data["spell"],
         )
+
+
+# --- Advanced search ------------------------------------------------------------------------------
+# The advanced form writes one query in the archive's query language (docs/search-page.md), so the
+# search page, its links and the API see nothing new: all -> +word, any -> a OR b, exact -> "...",
+# without -> -word, near -> "a b"~N.
+
+ADVANCED_MESSAGES = {
+    "no_words": "اكتب كلمة واحدة على الأقل في أحد حقول الكلمات.",
+    "near_pair": "اكتب الكلمتين كلتيهما في «كلمتان متقاربتان».",
+    "near_one_word": "اكتب كلمة واحدة في كل خانة من «كلمتان متقاربتان».",
+    "near_distance": "المسافة بين الكلمتين يجب أن تكون عددًا بين 1 و{limit}.",
+    "year": "السنة في «{which}» يجب أن تكون عددًا من أربعة أرقام بين 1900 و2100.",
+    "year_missing": "اكتب السنة في «{which}».",
+    "month_missing": "اختر الشهر في «{which}»: اليوم وحده لا يكفي.",
+    "no_such_day": "«{which}» غير صحيح: ليس في {month} {year} يوم {day}.",
+}
+NEAR_MAX_DISTANCE = 50
+NEAR_DEFAULT_DISTANCE = 5
+# Characters with a meaning in the query language: a word typed into a field is a word, nothing more.
+_OPERATOR_EDGES = "+-−–"
+_QUOTE_CHARS = re.compile(r'["“”«»„]')
+# Arabic-Indic and Extended Arabic-Indic digits, as phone keyboards type them.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def _words(text: str) -> list[str]:
+    words = (w.lstrip(_OPERATOR_EDGES) for w in _QUOTE_CHARS.sub(" ", text or "").split())
+    return [w for w in words if w and w.upper() not in ("OR", "AND", "NOT")]
+
+
+def compose_query(
+    q: str = "",
+    all_words: str = "",
+    any_words: str = "",
+    exact: str = "",
+    without: str = "",
+    near: tuple[str, str, int] | None = None,
+) -> str:
+    """One query string in the archive's query language from the advanced form's fields.
+
+    >>> compose_query(all_words="وزير الخارجية", any_words="سوريا العراق", exact="مجلس الأمن",
+    ...               without="كرة", near=("النفط", "أسعار", 5))
+    '+وزير +الخارجية "مجلس الأمن" سوريا OR العراق "النفط أسعار"~5 -كرة'
+    """
+    parts = [q.strip()] if q and q.strip() else []
+    parts += [f"+{w}" for w in _words(all_words)]
+    phrase = " ".join(_words(exact))
+    if phrase:
+        parts.append(f'"{phrase}"')
+    alternatives = _words(any_words)
+    if alternatives:
+        parts.append(" OR ".join(alternatives))
+    if near is not None:
+        first, second, distance = near
+        parts.append(f'"{first} {second}"~{distance}')
+    parts += [f"-{w}" for w in _words(without)]
+    return " ".join(parts)
+
+
+class YearField(forms.CharField):
+    """A year typed as digits (Western or Arabic-Indic), checked by the form with an Arabic message."""
+
+    def to_python(self, value):
+        return super().to_python(value).translate(_DIGITS).strip()
+
+
+def _choices(model, empty: str) -> list[tuple[str, str]]:
+    return [("", empty), *model.objects.order_by("name").values_list("slug", "name")]
+
+
+class AdvancedSearchForm(forms.Form):
+    """All / any / exact / without / near, section, publication, and dates as day, month, year.
+
+    Dates are three controls each, not ``<input type="date">``, whose order and format follow the
+    browser's locale (typing 01072015 gave 7 January in one and 1 July in another).
+    """
+
+    DAYS = [("", "اليوم"), *((str(d), str(d)) for d in range(1, 32))]
+    MONTH_CHOICES = [("", "الشهر"), *((str(m), name) for m, name in MONTHS.items())]
+    DATE_SIDES = (("from", "من تاريخ"), ("to", "إلى تاريخ"))
+
+    q = QueryField(
+        label="عبارة بحث حرة",
+        help_text="بعلامات البحث نفسها، كما في مربع البحث.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    all_words = QueryField(label="كل هذه الكلمات", help_text="تُكتب: +كلمة لكل كلمة.")
+    any_words = QueryField(label="أيٌّ من هذه الكلمات", help_text="تُكتب: كلمة OR كلمة.")
+    exact = QueryField(label="هذه العبارة بنصها", help_text='تُكتب: "العبارة".')
+    without = QueryField(label="من دون هذه الكلمات", help_text="تُكتب: -كلمة لكل كلمة.")
+    near_first = QueryField(label="الكلمة الأولى")
+    near_second = QueryField(label="الكلمة الثانية")
+    near_distance = YearField(
+        label="على مسافة لا تزيد على (كلمات)",
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": "3", "maxlength": "3"}),
+    )
+    section = forms.ChoiceField(label="القسم", required=False)
+    publication = forms.ChoiceField(label="المصدر", required=False)
+    from_day = forms.ChoiceField(label="اليوم", choices=DAYS, required=False)
+    from_month = forms.ChoiceField(label="الشهر", choices=MONTH_CHOICES, required=False)
+    from_year = YearField(label="السنة", required=False)
+    to_day = forms.ChoiceField(label="اليوم", choices=DAYS, required=False)
+    to_month = forms.ChoiceField(label="الشهر", choices=MONTH_CHOICES, required=False)
+    to_year = YearField(label="السنة", required=False)
+    sort = forms.ChoiceField(label="الترتيب", choices=SORTS, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = _choices(Section, "كل الأقسام")
+        self.fields["section"].error_messages["invalid_choice"] = MESSAGES["section"]
+        self.fields["publication"].choices = _choices(Publication, "كل المصادر")
+        self.fields["publication"].error_messages["invalid_choice"] = MESSAGES["publication"]
+        self.fields["sort"].error_messages["invalid_choice"] = MESSAGES["sort"]
+        for side in ("from", "to"):
+            for part in ("day", "month"):
+                self.fields[f"{side}_{part}"].error_messages["invalid_choice"] = MESSAGES["date"]
+            self.fields[f"{side}_year"].widget.attrs.update(
+                {"inputmode": "numeric", "maxlength": "4", "size": "4", "placeholder": "مثل 2015"}
+            )
+
+    @classmethod
+    def initial_from_search(cls, data) -> dict:
+        """The advanced form filled in from a search page's parameters (its "advanced search" link)."""
+        search = SearchForm(data)
+        return cls.initial_from(search.cleaned_data) if search.is_valid() else {}
+
+    @staticmethod
+    def initial_from(cleaned: dict) -> dict:
+        """The advanced form's initial values from a valid ``SearchForm``'s ``cleaned_data``."""
+        initial = {
+            "q": cleaned["q"],
+            "section": cleaned["section"] or "",
+            "publication": cleaned["publication"] or "",
+            "sort": cleaned["sort"],
+        }
+        for side, value in (("from", cleaned["date_from"]), ("to", cleaned["date_to"])):
+            if value:
+                initial |= {
+                    f"{side}_day": str(value.day),
+                    f"{side}_month": str(value.month),
+                    f"{side}_year": value.year,
+                }
+        return initial
+
+    def date_sides(self) -> list[dict]:
+        """For the template: each date's legend, its three bound fields and their errors."""
+        sides = []
+        for side, legend in self.DATE_SIDES:
+            fields = [self[f"{side}_{part}"] for part in ("day", "month", "year")]
+            sides.append({"legend": legend, "fields": fields, "errors": [e for f in fields for e in f.errors]})
+        return sides
+
+    # --- dates ------------------------------------------------------------------------------
+
+    def _date(self, side: str, which: str) -> date | None:
+        data = self.cleaned_data
+        day, month, year = data.get(f"{side}_day"), data.get(f"{side}_month"), data.get(f"{side}_year")
+        if not (day or month or year):
+            return None
+        if not year:
+            raise forms.ValidationError(ADVANCED_MESSAGES["year_missing"].format(which=which), code="year")
+        if not (year.isascii() and year.isdigit() and len(year) == 4 and 1900 <= int(year) <= 2100):
+            raise forms.ValidationError(ADVANCED_MESSAGES["year"].format(which=which), code="year")
+        if day and not month:
+            raise forms.ValidationError(ADVANCED_MESSAGES["month_missing"].format(which=which), code="month")
+        y = int(year)
+        if not month:  # a year alone: the whole year
+            return date(y, 1, 1) if side == "from" else date(y, 12, 31)
+        m = int(month)
+        last = calendar.monthrange(y, m)[1]
+        if not day:  # a month alone: the whole month
+            return date(y, m, 1) if side == "from" else date(y, m, last)
+        d = int(day)
+        if d > last:
+            raise forms.ValidationError(
+                ADVANCED_MESSAGES["no_such_day"].format(which=which, month=MONTHS[m], year=y, day=d), code="day"
+            )
+        return date(y, m, d)
+
+    def _near(self) -> tuple[str, str, int] | None:
+        data = self.cleaned_data
+        first, second = _words(data.get("near_first", "")), _words(data.get("near_second", ""))
+        raw_distance = data.get("near_distance", "")
+        if not first and not second:
+            return None
+        if not first or not second:
+            raise forms.ValidationError(ADVANCED_MESSAGES["near_pair"])
+        if len(first) > 1 or len(second) > 1:
+            raise forms.ValidationError(ADVANCED_MESSAGES["near_one_word"])
+        distance = NEAR_DEFAULT_DISTANCE
+        if raw_distance:
+            if not (raw_distance.isascii() and raw_distance.isdigit() and 1 <= int(raw_distance) <= NEAR_MAX_DISTANCE):
+                raise forms.ValidationError(ADVANCED_MESSAGES["near_distance"].format(limit=NEAR_MAX_DISTANCE))
+            distance = int(raw_distance)
+        return first[0], second[0], distance
+
+    def clean(self):
+        data = super().clean()
+        dates = {}
+        for side, which in self.DATE_SIDES:
+            try:
+                dates[side] = self._date(side, which)
+            except forms.ValidationError as error:
+                self.add_error(f"{side}_{error.code}", error)
+                dates[side] = None
+        if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
+            self.add_error("to_year", MESSAGES["date_order"])
+        data["date_from"], data["date_to"] = dates["from"], dates["to"]
+        try:
+            near = self._near()
+        except forms.ValidationError as error:
+            self.add_error("near_first", error)
+            near = None
+        if self.errors:
+            return data
+        data["query"] = compose_query(
+            data.get("q", ""),
+            data.get("all_words", ""),
+            data.get("any_words", ""),
+            data.get("exact", ""),
+            data.get("without", ""),
+            near,
+        )
+        if not any(_words(data.get(name, "")) for name in ("q", "all_words", "any_words", "exact")) and not near:
+            # Only exclusions (or nothing): there is nothing to look for.
+            raise forms.ValidationError(ADVANCED_MESSAGES["no_words"])
+        return data
+
+    def search_parameters(self) -> dict[str, str]:
+        """The search page's GET parameters for this form (valid forms only); empty ones left out."""
+        data = self.cleaned_data
+        params = {
+            "q": data["query"],
+            "section": data.get("section") or "",
+            "publication": data.get("publication") or "",
+            "date_from": data["date_from"].isoformat() if data["date_from"] else "",
+            "date_to": data["date_to"].isoformat() if data["date_to"] else "",
+            "sort": "" if data.get("sort") in ("", "relevance") else data["sort"],
+        }
+        return {k: v for k, v in params.items() if v}

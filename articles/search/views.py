@@ -9,16 +9,21 @@ that cannot be read is the page with an apology and HTTP 503 (logged, so an oper
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.urls import reverse
 from django.utils import formats
+from django.utils.http import urlencode
 from django.utils.translation import npgettext
 from django.views.generic import TemplateView
 
-from articles.search.forms import SORTS, SearchForm
+from articles.search import timeline
+from articles.search.forms import SORTS, AdvancedSearchForm, SearchForm
 from articles.search.query import SearchInputError, SearchUnavailable, run_search
+from articles.templatetags.archive import ar_date
 
 logger = logging.getLogger("articles.search")
 
@@ -56,13 +61,50 @@ def dropped_phrase(words: list[str]) -> str:
     return f"بحثنا بأكثر الكلمات دلالة وتركنا: {shown}{suffix}."
 
 
+@dataclass(frozen=True)
+class ActiveFilter:
+    """One filter of the current search, with the link that drops it (and only it)."""
+
+    name: str  # section, publication, date
+    label: str  # "القسم: اقتصاد"
+    remove_href: str  # "?q=..." without this filter and without the page number
+
+
+def query_without(query: QueryDict, *names: str) -> str:
+    """``query`` urlencoded without ``names`` and without the page number (a new filter starts at page 1)."""
+    remaining = query.copy()
+    for name in (*names, "page"):
+        remaining.pop(name, None)
+    return remaining.urlencode()
+
+
+def active_filters(form: SearchForm, query: QueryDict) -> list[ActiveFilter]:
+    filters = []
+    if form.section_obj:
+        label = f"القسم: {form.section_obj.name}"
+        filters.append(ActiveFilter("section", label, "?" + query_without(query, "section")))
+    if form.publication_obj:
+        label = f"المصدر: {form.publication_obj.name}"
+        filters.append(ActiveFilter("publication", label, "?" + query_without(query, "publication")))
+    start, end = form.cleaned_data.get("date_from"), form.cleaned_data.get("date_to")
+    if start or end:
+        bounds = [f"من {ar_date(start)}" if start else "", f"إلى {ar_date(end)}" if end else ""]
+        label = "التاريخ: " + " ".join(b for b in bounds if b)
+        filters.append(ActiveFilter("date", label, "?" + query_without(query, "date_from", "date_to")))
+    return filters
+
+
 class SearchView(TemplateView):
     template_name = "search/search.html"
 
     def get(self, request, *args, **kwargs):
         form = SearchForm(request.GET)
         context = self.get_context_data(
-            form=form, sorts=SORTS, site_name=settings.SITE_NAME, max_query_length=settings.SEARCH_MAX_QUERY_LENGTH
+            form=form,
+            sorts=SORTS,
+            site_name=settings.SITE_NAME,
+            max_query_length=settings.SEARCH_MAX_QUERY_LENGTH,
+            advanced_href=reverse("search:advanced") + "?" + query_without(request.GET),
         )
         status = 200
         if not form.is_valid():
@@ -78,20 +120,22 @@ class SearchView(TemplateView):
                 context["unavailable_message"] = UNAVAILABLE_MESSAGE
                 status = 503
             else:
-                context.update(self.outcome_context(form, outcome))
+                context.update(self.outcome_context(form, outcome, request.GET))
         response = self.render_to_response(context, status=status)
         if status == 503:
             response["Retry-After"] = "60"
         return response
 
     @staticmethod
-    def outcome_context(form: SearchForm, outcome) -> dict:
+    def outcome_context(form: SearchForm, outcome, query: QueryDict) -> dict:
         # A Paginator over a range costs nothing and gives includes/pagination.html its page_obj.
         paginator = Paginator(range(outcome.count), outcome.page_size, allow_empty_first_page=True)
         try:
             page_obj = paginator.page(outcome.page)
         except EmptyPage:
             raise Http404("لا توجد صفحة بهذا الرقم في نتائج البحث.") from None
+        filters = active_filters(form, query)
+        export_query = query_without(query)
         return {
             "outcome": outcome,
             "page_obj": page_obj,
@@ -103,9 +147,46 @@ class SearchView(TemplateView):
             "truncated_notice": TRUNCATED_NOTICE if outcome.truncated else "",
             "active_section": form.section_obj,
             "active_publication": form.publication_obj,
+            "active_filters": filters,
             # A year facet links to the date range of that year.
             "year_facets": [(y, c, f"{y:04d}-01-01", f"{y:04d}-12-31") for y, c in outcome.facets.get("year", [])],
+            "chart": timeline.build_chart(outcome.facets.get("month", []), results_phrase) if outcome.count else None,
+            # Empty results: a way out through each filter (active_filters), and all of them at once.
+            "unfiltered_href": "?" + query_without(query, "section", "publication", "date_from", "date_to")
+            if len(filters) > 1
+            else "",
+            "export_csv_href": reverse("search:export_csv") + "?" + export_query,
+            "export_jsonl_href": reverse("search:export_jsonl") + "?" + export_query,
+            "export_limit": settings.SEARCH_EXPORT_MAX_ROWS,
+            # The filter panel's date range, filled in with the current one (only drawn with results).
+            "date_form": AdvancedSearchForm(initial=AdvancedSearchForm.initial_from(form.cleaned_data))
+            if outcome.count
+            else None,
         }
+
+
+class AdvancedSearchView(TemplateView):
+    """``/search/advanced/``: the advanced form, which composes one query and sends the reader to the
+    search page with it. The search page's date filter submits here too (``advanced=1``), so dates
+    typed as day, month and year are checked in one place; a search page link fills the form in."""
+
+    template_name = "search/advanced.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("advanced") != "1":
+            form = AdvancedSearchForm(initial=AdvancedSearchForm.initial_from_search(request.GET))
+            return self.render_to_response(self.get_context_data(form=form, site_name=settings.SITE_NAME))
+        form = AdvancedSearchForm(request.GET)
+        if form.is_valid():
+            params = form.search_parameters()
+            # The composed query must also pass the search page's own limits (length, number of words).
+            search = SearchForm(params)
+            if search.is_valid():
+                return HttpResponseRedirect(reverse("search:search") + "?" + urlencode(params))
+            for field, errors in search.errors.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields and field != "q" else None, error)
+        return self.render_to_response(self.get_context_data(form=form, site_name=settings.SITE_NAME))
 
 
 class OpenSearchView(TemplateView):

@@ -41,7 +41,7 @@ def api(client, **params):
     return client.get("/api/search/", params)
 
 
-def test_search_response_shape_is_exact(client, search_archive):
+def test_search_response_shape_is_exact(client, search_archive, month_facet):
     astana = search_archive["astana"]
     response = api(client, q="وزراء الخارجية")
     assert response.status_code == 200
@@ -71,6 +71,7 @@ def test_search_response_shape_is_exact(client, search_archive):
             "section": [{"slug": "politics", "name": "سياسة", "count": 1}],
             "publication": [{"slug": "alriyadh", "name": "الرياض", "count": 1}],
             "year": [{"year": 2015, "count": 1}],
+            "month": [{"month": "2015-07", "count": 1}],
         },
         "suggestion": None,
         "fallback": False,

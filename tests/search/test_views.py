@@ -109,7 +109,7 @@ def test_section_filter_and_active_filter_removal_link(client, search_archive):
     response = get(client, q="أسعار", section="economy")
     html = response.content.decode()
     assert [h.pk for h in response.context["outcome"].hits] == [search_archive["oil"].pk]
-    assert "القسم: اقتصاد ×" in html
+    assert '<span class="chip-label">القسم: اقتصاد</span> <span class="chip-x" aria-hidden="true">×</span>' in html
     assert 'href="?q=%D8%A3%D8%B3%D8%B9%D8%A7%D8%B1"' in html  # the removal link drops only the section
     assert '<input type="hidden" name="section" value="economy">' in html
 

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.utils import timezone
 from whoosh import query as Q
 
-from articles.search import analysis, matching, planning, ranking, spelling
+from articles.search import analysis, matching, planning, ranking, spelling, timeline
 from articles.search import backend as backend_module
 from articles.search.backend import SearchUnavailable
 from articles.search.highlight import TermMatcher, highlight_all, snippet
@@ -547,9 +547,8 @@ class _Search:
         outcome.hits = [_hit(hit, self.matcher) for hit in hits]
         if outcome.count:
             docset = set(docs.tolist())
-            outcome.facets = _facets(
-                {name: matching.facet_counts(self.searcher, docset, name) for name in FACET_FIELDS}
-            )
+            facets = _facets({name: matching.facet_counts(self.searcher, docset, name) for name in FACET_FIELDS})
+            outcome.facets = facets | {"month": timeline.month_counts(self.searcher, docset)}
         outcome.partial = outcome.partial or self.deadline.hit
         return outcome
 

@@ -126,7 +126,6 @@ def test_partial_dates_mean_the_whole_year_or_month(client, dates, expected):
             {"near_first": "النفط", "near_second": "سعر", "near_distance": "0"},
             "المسافة بين الكلمتين يجب أن تكون عددًا بين 1 و50.",
         ),
-        ({"all_words": " ".join(["نفط"] * 13)}, "عبارة البحث فيها كلمات كثيرة: الحد الأقصى لعدد الكلمات 12."),
         ({"all_words": "", "without": "كرة"}, "اكتب كلمة واحدة على الأقل في أحد حقول الكلمات."),
     ],
 )  # fmt: skip

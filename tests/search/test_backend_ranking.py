@@ -118,7 +118,9 @@ def test_counts_and_facets_are_whoosh_counting_the_matched_set(corpus, q):
         )
         assert outcome.count == len(results), params
         if len(results):
-            assert outcome.facets == search_query._facets({n: results.groups(n) for n in FACET_FIELDS}), params
+            assert {k: v for k, v in outcome.facets.items() if k != "month"} == search_query._facets(
+                {n: results.groups(n) for n in FACET_FIELDS}
+            ), params
         newest = run_search(SearchParams(q=q, sort="newest", page_size=100))
         dates = [h.published_at for h in newest.hits]
         assert dates == sorted(dates, reverse=True)

@@ -150,6 +150,7 @@ def read_lines(file: Path, limit: int) -> Iterator[str | Unreadable]:
             if first and line.startswith(b"\xef\xbb\xbf"):  # a byte order mark some editors add
                 line = line[3:]
             first = False
+            line = line.removesuffix(b"\n").removesuffix(b"\r")  # JSON error positions are then on line 1
             try:
                 yield line.decode("utf-8")
             except UnicodeDecodeError as exc:

@@ -177,6 +177,12 @@ NEWSARCHIVE_SEARCH_REALTIME = env_bool("NEWSARCHIVE_SEARCH_REALTIME", True)
 SEARCH_MAX_QUERY_LENGTH = 256
 SEARCH_MAX_TERMS = 12
 
+# --- Import ------------------------------------------------------------------------------
+# What one import file may make the importer hold in memory (docs/operations.md "Import limits"): a JSON
+# document (a .json file, a zip member as declared and as read, a seed page), and one JSONL line.
+IMPORT_MAX_FILE_BYTES = int(os.environ.get("NEWSARCHIVE_IMPORT_MAX_FILE_BYTES", 64 * 1024 * 1024))
+IMPORT_MAX_LINE_BYTES = int(os.environ.get("NEWSARCHIVE_IMPORT_MAX_LINE_BYTES", 16 * 1024 * 1024))
+
 # --- Cache -------------------------------------------------------------------------------
 # Default: a file cache in DATA_DIR/cache, shared by all gunicorn workers of one host, so an edit
 # invalidates every worker's pages and the admin login throttle counts across workers.

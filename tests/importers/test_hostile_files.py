@@ -339,3 +339,52 @@ def test_the_command_reports_lines_and_keeps_going(tmp_path, capsys):
     assert f"error: {first}, line 2: JSON nested too deeply to read (RecursionError)" in err
     assert f"error: {first}, line 3: not valid UTF-8: byte 0xff at byte 1 of the line" in err
     assert "2 created / 0 updated / 0 unchanged / 2 skipped / 2 errors (2 files)" in out
+
+
+# --- Rows stored before the rules ---------------------------------------------------------------------------------
+
+
+def test_the_migration_repairs_rows_stored_before_the_rules(client):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    repair = importlib.import_module("articles.migrations.0005_import_hardening").repair
+    section = make_section(name="سياسة", slug="siyasa")
+    publication = make_publication(name="واس", slug="was")
+    far = make_article(title="بعيد", section=section, publication=publication)
+    near = make_article(title="قريب", section=section, publication=publication, source_url="https://example.org/n")
+    brief = Brief.objects.create(text="خبر")
+    # Raw SQL: the model fields would refuse or clean every one of these values.
+    with connection.cursor() as cursor:
+        for sql, params in [
+            (
+                "UPDATE articles_article SET title = %s, source_url = %s, published_at = %s WHERE id = %s",
+                ["بعيد\x0bجدا", "javascript:alert(1)", "9999-12-31 20:00:00", far.pk],
+            ),
+            ("UPDATE articles_paragraph SET text = %s WHERE article_id = %s", ["نص\x1f\x01", near.pk]),
+            ("UPDATE articles_section SET slug = %s, name = %s WHERE id = %s", ["سي اسة/1", "سياسة\x01", section.pk]),
+            (
+                "UPDATE articles_publication SET website = %s, slug = %s WHERE id = %s",
+                ["data:text/html,x", "", publication.pk],
+            ),
+            ("UPDATE articles_brief SET published_at = %s WHERE id = %s", ["9999-01-01 00:00:00", brief.pk]),
+        ]:
+            cursor.execute(sql, params)
+    repair(apps, None)
+    far.refresh_from_db()
+    assert (far.title, far.source_url, far.published_at, far.status, far.needs_review) == (
+        "بعيدجدا",
+        None,
+        None,
+        "draft",
+        True,
+    )
+    assert near.paragraphs.get().text == "نص"
+    section.refresh_from_db()
+    publication.refresh_from_db()
+    assert (section.name, section.slug) == ("سياسة", "سي-اسة1")
+    assert (publication.website, publication.slug) == ("", "واس")
+    assert not Brief.objects.exists()
+    assert_site_renders(client)

@@ -33,7 +33,7 @@ def _holding(field, chars):
 
 def repair(apps, schema_editor):
     # PostgreSQL cannot store NUL at all (nor take it as a query parameter).
-    postgres = schema_editor is not None and schema_editor.connection.vendor == "postgresql"
+    postgres = schema_editor.connection.vendor == "postgresql"
     chars = CONTROL_CHARS[1:] if postgres else CONTROL_CHARS
     for model_name, fields in TEXT_FIELDS.items():
         model = apps.get_model("articles", model_name)

@@ -3,7 +3,7 @@
 Control characters (which took the feeds down) are stripped from every text field, links that are not
 http(s) are removed, slugs URLs cannot be built from are remade, and a date beyond next year (which
 overflows in local time on the admin list and the article page) is cleared and the article returned to
-the editors as a draft that needs review. No schema change.
+the editors as a draft that needs review (such a brief is hidden and dated now). No schema change.
 """
 
 import functools
@@ -50,7 +50,10 @@ def repair(apps, schema_editor):
     Article.objects.filter(out_of_range).update(published_at=None, status="draft", needs_review=True)
     Article.objects.filter(Q(updated_at__gte=too_late) | Q(updated_at__lt=too_early)).update(updated_at=None)
     Brief = apps.get_model("articles", "Brief")
-    Brief.objects.filter(Q(published_at__gte=too_late) | Q(published_at__lt=too_early)).delete()
+    # Kept for the editors, hidden from readers, dated now: a brief's date cannot be empty.
+    Brief.objects.filter(Q(published_at__gte=too_late) | Q(published_at__lt=too_early)).update(
+        published_at=datetime.now(UTC), is_active=False
+    )
     Publication = apps.get_model("articles", "Publication")
     for publication in Publication.objects.exclude(website=""):
         if not is_http_url(publication.website):

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
 
 from django.db import models, transaction
 from django.db.models import Prefetch
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+
+from articles.fields import BoundedDateTimeField, HttpURLField, PlainCharField, PlainTextField
+from articles.textrules import slug_for
 
 _TITLE_KEY_DROP = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u0640\W_]+")
 
@@ -62,10 +65,25 @@ def title_key(title: str) -> str:
     return _TITLE_KEY_DROP.sub("", text).casefold()[:255]
 
 
+def save_with_slug(instance: Publication | Section, prefix: str, save, *args, **kwargs) -> None:
+    """Save with a slug URLs can be built from: the given one if valid, else one made from it or the name.
+
+    A name with no letters or digits ("؟!") gives no slug at all: then "<prefix>-<pk>".
+    """
+    instance.slug = slug_for(instance.slug, instance.name)
+    if instance.slug:
+        save(*args, **kwargs)
+        return
+    instance.slug = f"{prefix}-new-{uuid.uuid4().hex}"  # unique until the primary key is known
+    save(*args, **kwargs)
+    instance.slug = f"{prefix}-{instance.pk}"
+    type(instance).objects.filter(pk=instance.pk).update(slug=instance.slug)
+
+
 class Publication(models.Model):
-    name = models.CharField("الاسم", max_length=200, unique=True)
+    name = PlainCharField("الاسم", max_length=200, unique=True)
     slug = models.SlugField("المعرّف في الروابط", max_length=200, unique=True, allow_unicode=True)
-    source_key = models.CharField(
+    source_key = PlainCharField(
         "معرّف المصدر",
         max_length=50,
         unique=True,
@@ -73,7 +91,7 @@ class Publication(models.Model):
         blank=True,
         help_text="المعرّف في بيانات الاستيراد، مثل alriyadh. يُترك فارغًا للمصادر المُدخلة يدويًا.",
     )
-    website = models.URLField("الموقع", blank=True)
+    website = HttpURLField("الموقع", blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -84,16 +102,14 @@ class Publication(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = slugify(self.name, allow_unicode=True)
-        super().save(*args, **kwargs)
+        save_with_slug(self, "publication", super().save, *args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:publication_detail", kwargs={"slug": self.slug})
 
 
 class Section(models.Model):
-    name = models.CharField("الاسم", max_length=200, unique=True)
+    name = PlainCharField("الاسم", max_length=200, unique=True)
     slug = models.SlugField("المعرّف في الروابط", max_length=200, unique=True, allow_unicode=True)
     position = models.PositiveSmallIntegerField("الترتيب", default=100)
 
@@ -106,9 +122,7 @@ class Section(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = slugify(self.name, allow_unicode=True)
-        super().save(*args, **kwargs)
+        save_with_slug(self, "section", super().save, *args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:section_detail", kwargs={"slug": self.slug})
@@ -150,7 +164,7 @@ class Article(models.Model):
         DRAFT = "draft", "مسودة"
         PUBLISHED = "published", "منشور"
 
-    title = models.CharField("العنوان", max_length=500)
+    title = PlainCharField("العنوان", max_length=500)
     section = models.ForeignKey(
         Section, verbose_name="القسم", on_delete=models.PROTECT, related_name="articles", null=True, blank=True
     )
@@ -162,12 +176,12 @@ class Article(models.Model):
         null=True,
         blank=True,
     )
-    dateline = models.CharField("مكان الخبر", max_length=200, blank=True, help_text="المدينة في رأس الخبر، مثل: دمشق")
-    byline = models.CharField("الكاتب", max_length=300, blank=True)
-    published_at = models.DateTimeField("تاريخ النشر", null=True, blank=True, db_index=True)
-    updated_at = models.DateTimeField("تاريخ التحديث", null=True, blank=True)
-    lead = models.TextField("الملخص", blank=True)
-    source_url = models.URLField("رابط المصدر", max_length=1000, unique=True, null=True, blank=True)
+    dateline = PlainCharField("مكان الخبر", max_length=200, blank=True, help_text="المدينة في رأس الخبر، مثل: دمشق")
+    byline = PlainCharField("الكاتب", max_length=300, blank=True)
+    published_at = BoundedDateTimeField("تاريخ النشر", null=True, blank=True, db_index=True)
+    updated_at = BoundedDateTimeField("تاريخ التحديث", null=True, blank=True)
+    lead = PlainTextField("الملخص", blank=True)
+    source_url = HttpURLField("رابط المصدر", max_length=1000, unique=True, null=True, blank=True)
     content_hash = models.CharField(
         "بصمة المحتوى",
         max_length=64,
@@ -247,7 +261,7 @@ class Paragraph(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="paragraphs")
     position = models.PositiveIntegerField("الترتيب", default=0)
     kind = models.CharField("النوع", max_length=1, choices=Kind.choices, default=Kind.PARAGRAPH)
-    text = models.TextField("النص")
+    text = PlainTextField("النص")
 
     objects = ParagraphQuerySet.as_manager()
 
@@ -284,7 +298,7 @@ class RelatedLink(models.Model):
 
     source = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
     position = models.PositiveIntegerField("الترتيب", default=0)
-    title = models.CharField("العنوان", max_length=500)
+    title = PlainCharField("العنوان", max_length=500)
     title_key = models.CharField(max_length=255, db_index=True, editable=False, default="")
     target = models.ForeignKey(
         Article,
@@ -320,9 +334,9 @@ class BriefQuerySet(models.QuerySet):
 class Brief(models.Model):
     """A line of the "التغطية الإخبارية" ticker, such as "لبنان| بدء جلسة مجلس الوزراء"."""
 
-    region = models.CharField("المنطقة", max_length=100, blank=True, help_text="مثل: لبنان")
-    text = models.CharField("الخبر", max_length=500)
-    published_at = models.DateTimeField("الوقت", default=timezone.now, db_index=True)
+    region = PlainCharField("المنطقة", max_length=100, blank=True, help_text="مثل: لبنان")
+    text = PlainCharField("الخبر", max_length=500)
+    published_at = BoundedDateTimeField("الوقت", default=timezone.now, db_index=True)
     publication = models.ForeignKey(
         Publication, verbose_name="المصدر", on_delete=models.SET_NULL, null=True, blank=True, related_name="briefs"
     )
@@ -366,11 +380,11 @@ class VariantSet(models.Model):
     query time (articles/search/variants.py), so any of them finds all of them.
     """
 
-    canonical = models.CharField("الصيغة المعتمدة", max_length=100, unique=True)
-    variants = models.TextField(
+    canonical = PlainCharField("الصيغة المعتمدة", max_length=100, unique=True)
+    variants = PlainTextField(
         "الصيغ الأخرى", help_text="صيغة في كل سطر، مثل: أستانة ثم آستانة. الهمزات والتشكيل لا تهم."
     )
-    note = models.CharField("ملاحظة", max_length=200, blank=True)
+    note = PlainCharField("ملاحظة", max_length=200, blank=True)
     is_active = models.BooleanField("مفعّلة", default=True)
     modified = models.DateTimeField("عُدّلت", auto_now=True)
 

@@ -5,6 +5,11 @@ further attempt for that pair is refused, even with the right password, until
 ``ADMIN_LOGIN_LOCKOUT_SECONDS`` (15 minutes) have passed since the last failure. Refused attempts
 do not check the password and do not extend the lockout. A successful login clears the count.
 
+Each attempt is counted *before* its password is checked (``cache.add`` then ``cache.incr``, atomic on
+every backend the archive configures, the file cache included: articles/filecache.py), and an attempt whose
+count passes the limit is refused unchecked. Counting after the slow hash let parallel attempts all pass the
+check while the count was still low: 16 at once got 16 password checks instead of 5.
+
 The counter lives in Django's default cache. With several gunicorn workers that cache must be shared
 (file, database, memcached or redis): a per-process LocMemCache gives each worker its own count.
 The IP is REMOTE_ADDR, or behind the proxies in ``NEWSARCHIVE_TRUSTED_PROXIES`` the client's address
@@ -55,7 +60,7 @@ def is_locked(username: str, ip: str) -> bool:
 
 
 def record_failure(username: str, ip: str) -> int:
-    """Count one failed login and return the count within the current window."""
+    """Count one login attempt (a failure until it succeeds) and return the count within the current window."""
     key, window = _key(username, ip), lockout_seconds()
     if cache.add(key, 1, window):
         return 1
@@ -64,12 +69,8 @@ def record_failure(username: str, ip: str) -> int:
     except ValueError:  # expired between add() and incr()
         cache.add(key, 1, window)
         return 1
-    # Some backends reset the timeout on incr(); restart the window from this failure everywhere.
+    # Some backends reset the timeout on incr(); restart the window from this attempt everywhere.
     cache.touch(key, window)
-    if failures == max_failures():
-        logger.warning(
-            "Admin login locked for %ss after %d failures: username=%r ip=%s", window, failures, username, ip
-        )
     return failures
 
 
@@ -85,14 +86,25 @@ class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         ip = client_ip(self.request)
-        if username and is_locked(username, ip):
-            logger.warning("Admin login refused during lockout: username=%r ip=%s", username, ip)
-            raise ValidationError(self.error_messages["throttled"], code="throttled")
+        attempt = 0
+        if username:
+            # A locked pair is refused without counting (the window does not move); otherwise the attempt is
+            # counted first, and one that another request beat to the last allowed check is refused too.
+            attempt = max_failures() + 1 if is_locked(username, ip) else record_failure(username, ip)
+            if attempt > max_failures():
+                logger.warning("Admin login refused during lockout: username=%r ip=%s", username, ip)
+                raise ValidationError(self.error_messages["throttled"], code="throttled")
         try:
             cleaned_data = super().clean()
         except ValidationError:
-            if username:
-                record_failure(username, ip)
+            if attempt == max_failures():
+                logger.warning(
+                    "Admin login locked for %ss after %d failures: username=%r ip=%s",
+                    lockout_seconds(),
+                    attempt,
+                    username,
+                    ip,
+                )
             raise
         reset(username, ip)
         return cleaned_data

@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from articles.cache import cache_config_from_url
 from articles.client_ip import trusted_networks
 from articles.search.engine_url import haystack_connection
+from newsarchive.datadir import private_dir, private_file, write_private
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -34,7 +35,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("NEWSARCHIVE_DATA_DIR", BASE_DIR / "var")).resolve()
 # The read-only corpus and seed pages sit beside the repository, never inside it.
 SHARED_DIR = Path(os.environ.get("NEWSARCHIVE_SHARED_DIR", BASE_DIR.parent / "shared")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+private_dir(DATA_DIR)  # 0750; the database and the secret key in it 0600 (newsarchive/datadir.py)
 
 # --- Security ----------------------------------------------------------------------------
 DEBUG = env_bool("NEWSARCHIVE_DEBUG")
@@ -49,9 +50,10 @@ def _secret_key() -> str:
         # A generated key in production would silently log everyone out on a new machine.
         raise ImproperlyConfigured("NEWSARCHIVE_SECRET_KEY must be set when NEWSARCHIVE_PRODUCTION is on.")
     key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+    try:
+        write_private(key_file, secrets.token_urlsafe(50))
+    except FileExistsError:  # the usual case; or another process wrote it first
+        private_file(key_file)
     return key_file.read_text().strip()
 
 
@@ -134,6 +136,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Created 0600 before SQLite creates it under the umask (an empty file is a valid new database).
+    _sqlite_file = Path(DATABASES["default"]["NAME"] or ":memory:")
+    if _sqlite_file.name != ":memory:" and _sqlite_file.parent.is_dir():
+        private_file(_sqlite_file)
     # Several gunicorn workers write to one file: wait for the lock instead of failing at once,
     # and use WAL so readers never block the writer.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -186,6 +192,12 @@ SEARCH_DEADLINE_SECONDS = float(os.environ.get("NEWSARCHIVE_SEARCH_DEADLINE_SECO
 SEARCH_MAX_PAGE_SIZE = 100
 # Rows in one CSV/JSONL export of search results (/search/export.csv): the first N by the page's order.
 SEARCH_EXPORT_MAX_ROWS = int(os.environ.get("NEWSARCHIVE_SEARCH_EXPORT_MAX_ROWS", 1000))
+
+# --- Import ------------------------------------------------------------------------------
+# What one import file may make the importer hold in memory (docs/operations.md "Import limits"): a JSON
+# document (a .json file, a zip member as declared and as read, a seed page), and one JSONL line.
+IMPORT_MAX_FILE_BYTES = int(os.environ.get("NEWSARCHIVE_IMPORT_MAX_FILE_BYTES", 64 * 1024 * 1024))
+IMPORT_MAX_LINE_BYTES = int(os.environ.get("NEWSARCHIVE_IMPORT_MAX_LINE_BYTES", 16 * 1024 * 1024))
 
 # --- Cache -------------------------------------------------------------------------------
 # Default: a file cache in DATA_DIR/cache, shared by all gunicorn workers of one host, so an edit

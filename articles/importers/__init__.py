@@ -2,6 +2,10 @@
 
 ``run_import(paths)`` is the one entry point (the ``import_articles`` command is a thin shell around it):
 it picks a format per path, optionally samples, and writes each file in one transaction through ``base.Importer``.
+
+A format's loader streams its file (a line, a zip member at a time, each bounded in size) and yields
+``base.Unreadable`` for what it cannot read; whatever goes wrong while reading one file is reported with
+that file and the import goes on with the next one.
 """
 
 from __future__ import annotations
@@ -19,11 +23,20 @@ from django.db import transaction
 from tqdm import tqdm
 
 from articles.importers import jsonl, saudinewsnet, seed_page
-from articles.importers.base import Importer, ImportReport, RecordInvalid, sample_rank
+from articles.importers.base import Importer, ImportReport, RecordInvalid, RecordSource, Unreadable, sample_rank
 
 FORMATS: dict[str, ModuleType] = {"seed": seed_page, "saudinewsnet": saudinewsnet, "jsonl": jsonl}
-# Reading a file can fail as a whole: missing, not a zip, truncated JSON, not UTF-8.
-FILE_ERRORS = (OSError, zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError, RecordInvalid, EOFError)
+# Reading a file can fail as a whole: missing, not a zip, truncated JSON, not UTF-8, hostile nesting or size.
+FILE_ERRORS = (
+    OSError,
+    zipfile.BadZipFile,
+    json.JSONDecodeError,
+    UnicodeDecodeError,
+    RecordInvalid,
+    EOFError,
+    RecursionError,
+    MemoryError,
+)
 
 
 def detect(path: Path) -> ModuleType | None:
@@ -59,23 +72,30 @@ def run_import(
     # Each file commits on its own (base.Importer); a dry run wraps them all in one transaction rolled back at the end.
     with transaction.atomic() if dry_run else nullcontext():
         for module, label, loader in tqdm(jobs, unit="file", disable=not progress):
-            try:
-                raws = loader()
-            except FILE_ERRORS as exc:
-                report.error(label, None, f"cannot read file: {type(exc).__name__}: {exc}")
-                continue
-            numbered = [
-                (number, raw)
-                for number, raw in enumerate(raws, 1)
-                if keep is None or sample_rank(_key(module, raw)) in keep
-            ]
             build = module.build
             if module is seed_page:
                 build = partial(seed_page.build, now=importer.now)
-            importer.import_file(label, ((number, partial(build, raw)) for number, raw in numbered))
+            importer.import_file(label, _records(module, loader, build, keep), unit=getattr(module, "UNIT", "record"))
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _records(module: ModuleType, loader, build, keep: set[int] | None) -> RecordSource:
+    """(record number, thunk) for each record a loader reads, sampled; a failure to read ends the file, reported."""
+    number = 0
+    try:
+        for raw in loader():
+            if isinstance(raw, Unreadable):
+                if raw.is_record:
+                    number += 1
+                yield (number if raw.is_record else None), raw.fail
+                continue
+            number += 1
+            if keep is None or sample_rank(_key(module, raw)) in keep:
+                yield number, partial(build, raw)
+    except FILE_ERRORS as exc:
+        yield None, Unreadable(f"cannot read file: {type(exc).__name__}: {exc}").fail
 
 
 def _key(module: ModuleType, raw: object) -> str:
@@ -90,7 +110,7 @@ def _sample(jobs: list, size: int, report: ImportReport) -> set[int]:
     ranks: list[int] = []
     for module, _label, loader in jobs:
         try:
-            ranks.extend(sample_rank(_key(module, raw)) for raw in loader())
+            ranks.extend(sample_rank(_key(module, raw)) for raw in loader() if not isinstance(raw, Unreadable))
         except FILE_ERRORS:
             continue  # reported when the file is imported
     return set(heapq.nsmallest(size, ranks))

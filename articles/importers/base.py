@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
 
@@ -29,14 +30,49 @@ class RecordInvalid(ValueError):
     """A record that cannot become an article; its message names what is wrong."""
 
 
+# Read at each call, so a test can lower them (docs/operations.md "Import limits").
+def max_file_bytes() -> int:
+    """The largest JSON document read whole: a .json file, a zip member (declared and read), a seed page."""
+    return settings.IMPORT_MAX_FILE_BYTES
+
+
+def max_line_bytes() -> int:
+    """The longest JSONL line (one article), its line ending included."""
+    return settings.IMPORT_MAX_LINE_BYTES
+
+
+def too_big(size: int, limit: int, setting: str, unit: str = "bytes") -> str:
+    return f"{size:,} {unit}, more than the limit of {limit:,} bytes (NEWSARCHIVE_{setting})"
+
+
+def not_utf8(data: bytes, exc: UnicodeDecodeError, where: str) -> str:
+    return f"not valid UTF-8: byte 0x{data[exc.start]:02x} at byte {exc.start + 1} {where}"
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """What a format's reader yields in place of a record it could not read (too long, not UTF-8, ...).
+
+    ``is_record``: the problem takes a record's place (a JSONL line), so record numbers stay line numbers;
+    otherwise it concerns a part of the file (a zip member) and is reported without a record number.
+    """
+
+    message: str
+    is_record: bool = True
+
+    def fail(self) -> list[Record]:
+        raise RecordInvalid(self.message)
+
+
 @dataclass(frozen=True)
 class RecordError:
     file: str
     record_no: int | None  # 1-based; None for a problem with the whole file
     message: str
+    unit: str = "record"  # what record_no counts: "line" in JSONL files
 
     def __str__(self) -> str:
-        where = self.file if self.record_no is None else f"{self.file}, record {self.record_no}"
+        where = self.file if self.record_no is None else f"{self.file}, {self.unit} {self.record_no}"
         return f"{where}: {self.message}"
 
 
@@ -54,11 +90,11 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.skipped and not self.errors
 
-    def error(self, file: str, record_no: int | None, message: str) -> None:
-        self.errors.append(RecordError(file, record_no, message))
+    def error(self, file: str, record_no: int | None, message: str, unit: str = "record") -> None:
+        self.errors.append(RecordError(file, record_no, message, unit))
 
-    def warn(self, file: str, record_no: int | None, message: str) -> None:
-        self.warnings.append(RecordError(file, record_no, message))
+    def warn(self, file: str, record_no: int | None, message: str, unit: str = "record") -> None:
+        self.warnings.append(RecordError(file, record_no, message, unit))
 
     def summary(self) -> str:
         return (
@@ -123,7 +159,10 @@ class BriefRecord:
 
 Record = ArticleRecord | BriefRecord
 # A format yields, per file, (record number, a thunk building the record): building may raise for a bad record.
-RecordSource = Iterator[tuple[int, Callable[[], list[Record]]]]
+# The number is None for a problem that is not one record's (a zip member that cannot be read).
+RecordSource = Iterator[tuple[int | None, Callable[[], list[Record]]]]
+# Building one record can fail in these ways; each rejects that record only.
+BUILD_ERRORS = (RecordInvalid, KeyError, TypeError, ValueError, AttributeError, RecursionError, MemoryError)
 
 
 def sample_rank(key: str) -> int:
@@ -141,6 +180,7 @@ class Importer:
         self.now = now or timezone.now()
         self._sections: dict[str, Section] = {}
         self._publications: dict[str, Publication] = {}
+        self._unit = "record"  # what the current file's record numbers count
 
     # --- lookups ----------------------------------------------------------------------------------------------------
     def section(self, ref: SectionRef | None) -> Section | None:
@@ -176,14 +216,15 @@ class Importer:
         return self._publications[ref.name]
 
     # --- files ------------------------------------------------------------------------------------------------------
-    def import_file(self, label: str, source: Iterable[tuple[int, Callable[[], list[Record]]]]) -> None:
+    def import_file(self, label: str, source: RecordSource, unit: str = "record") -> None:
         """Validate every record of a file, then write the good ones in one transaction."""
         self.report.files += 1
+        self._unit = unit
         good: list[tuple[int, Record]] = []
         for record_no, build in source:
             try:
                 good.extend((record_no, record) for record in build())
-            except (RecordInvalid, KeyError, TypeError, ValueError, AttributeError) as exc:
+            except BUILD_ERRORS as exc:
                 self._bad(label, record_no, exc)
         articles = [r.key() for _, r in good if isinstance(r, ArticleRecord)]
         with transaction.atomic():
@@ -197,17 +238,18 @@ class Importer:
                             continue
                         article, changed = self._save_article(record, existing)
                     for message in record.warnings:
-                        self.report.warn(label, record_no, message)
+                        self.report.warn(label, record_no, message, unit)
                     if changed:
                         links.append((article, record))
                 except Exception as exc:  # one bad record (e.g. an IntegrityError) must not stop the file
                     self._bad(label, record_no, exc)
             self._link(links)
 
-    def _bad(self, label: str, record_no: int, exc: Exception) -> None:
+    def _bad(self, label: str, record_no: int | None, exc: BaseException) -> None:
         message = str(exc) if isinstance(exc, RecordInvalid) else f"{type(exc).__name__}: {exc}"
-        self.report.error(label, record_no, message)
-        self.report.skipped += 1
+        self.report.error(label, record_no, message, self._unit)
+        if record_no is not None:
+            self.report.skipped += 1
 
     def _preload(self, keys: list[str]) -> dict[str, Article]:
         """Existing articles of this file by key, with their paragraphs and links, in a few queries."""

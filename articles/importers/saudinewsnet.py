@@ -7,7 +7,9 @@ dateline and byline, with HTML entities), content (paragraphs separated by newli
 from __future__ import annotations
 
 import json
+import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -15,8 +17,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from articles.importers import cleaning
-from articles.importers.base import ArticleRecord, PublicationRef, RecordInvalid, SectionRef, discover
+from articles.importers.base import (
+    ArticleRecord,
+    PublicationRef,
+    RecordInvalid,
+    SectionRef,
+    Unreadable,
+    discover,
+    max_file_bytes,
+    too_big,
+)
 from articles.models import Article
+from articles.textrules import is_http_url, max_year, strip_control_chars, year_in_range
 
 SUFFIXES = (".zip", ".json")
 RIYADH = ZoneInfo("Asia/Riyadh")
@@ -40,20 +52,64 @@ PUBLICATIONS = {
 UNTITLED = "بلا عنوان"
 
 
-def files(path: Path) -> Iterator[tuple[str, Callable[[], list[Any]]]]:
-    """(label, loader) per file; a loader returns the file's records or raises for an unreadable file."""
+# A member that cannot be read is reported and skipped; the zip's other members still import.
+MEMBER_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    json.JSONDecodeError,
+    RecordInvalid,
+    RecursionError,
+    MemoryError,
+)
+
+
+def files(path: Path) -> Iterator[tuple[str, Callable[[], Iterator[Any]]]]:
+    """(label, loader) per file; a loader yields the file's records, and ``Unreadable`` for what it cannot read."""
     for file in discover([path], SUFFIXES):
         yield str(file), (lambda file=file: load(file))
 
 
-def load(file: Path) -> list[Any]:
-    if file.suffix == ".zip":
-        records: list[Any] = []
-        with zipfile.ZipFile(file) as archive:
-            for member in sorted(n for n in archive.namelist() if n.endswith(".json")):
-                records.extend(_array(json.loads(archive.read(member).decode("utf-8")), member))
-        return records
-    return _array(json.loads(file.read_text(encoding="utf-8")), file.name)
+def load(file: Path, limit: int | None = None) -> Iterator[Any]:
+    """Records of a .json file or of each .json member of a zip, one JSON document (at most ``limit`` bytes) at a time.
+
+    A zip member's size is checked as declared before reading it and as read while reading it, so a small zip
+    of a huge member (a "zip bomb") costs at most ``limit`` bytes. Bytes that are not UTF-8 are kept as
+    surrogate escapes and reject only the records whose fields hold them (``build``).
+    """
+    limit = limit or max_file_bytes()
+    if file.suffix != ".zip":
+        size = file.stat().st_size
+        if size > limit:
+            yield Unreadable(f"cannot read file: {too_big(size, limit, 'IMPORT_MAX_FILE_BYTES')}", is_record=False)
+            return
+        yield from _array(_parse(file.read_bytes()), file.name)
+        return
+    with zipfile.ZipFile(file) as archive:
+        members = sorted((i for i in archive.infolist() if i.filename.endswith(".json")), key=lambda i: i.filename)
+        for info in members:
+            name = info.filename
+            if info.file_size > limit:
+                message = too_big(info.file_size, limit, "IMPORT_MAX_FILE_BYTES")
+                yield Unreadable(f"member {name!r} is {message.replace(' bytes,', ' bytes uncompressed,', 1)}", False)
+                continue
+            try:
+                with archive.open(info) as member:
+                    data = member.read(limit + 1)
+                if len(data) > limit:
+                    yield Unreadable(f"member {name!r} holds more than its declared {info.file_size:,} bytes", False)
+                    continue
+                records = _array(_parse(data), name)
+            except MEMBER_ERRORS as exc:
+                yield Unreadable(f"member {name!r}: cannot read: {type(exc).__name__}: {exc}", False)
+                continue
+            del data
+            yield from records
+
+
+def _parse(data: bytes) -> Any:
+    return json.loads(data.decode("utf-8-sig", errors="surrogateescape"))
 
 
 def _array(data: Any, name: str) -> list[Any]:
@@ -66,6 +122,10 @@ def sample_key(raw: Any) -> str:
     return str(raw.get("url", "")) if isinstance(raw, dict) else repr(raw)
 
 
+# What surrogateescape decoding makes of bytes that are not UTF-8 (and JSON escapes of lone surrogates).
+_UNDECODED = re.compile("[\ud800-\udfff]")
+
+
 def _text(raw: dict, name: str, required: bool = True) -> str:
     if name not in raw:
         if required:
@@ -76,7 +136,12 @@ def _text(raw: dict, name: str, required: bool = True) -> str:
         return ""
     if not isinstance(value, str):
         raise RecordInvalid(f"field {name!r} must be a string, got {type(value).__name__}")
-    return value
+    bad = _UNDECODED.search(value)
+    if bad:
+        code = ord(bad.group())
+        byte = f" (byte 0x{code - 0xDC00:02x})" if 0xDC80 <= code <= 0xDCFF else ""
+        raise RecordInvalid(f"field {name!r} is not valid UTF-8{byte}")
+    return strip_control_chars(value)
 
 
 def build(raw: Any) -> list[ArticleRecord]:
@@ -87,12 +152,16 @@ def build(raw: Any) -> list[ArticleRecord]:
     url = _text(raw, "url").strip()
     if not url:
         raise RecordInvalid("empty 'url'")
+    if not is_http_url(url):
+        raise RecordInvalid(f"url {url!r} is not an http(s) URL")
     content = _text(raw, "content")
     stamp = _text(raw, "date_extracted").strip()
     try:
         published_at = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S").replace(tzinfo=RIYADH)
     except ValueError:
         raise RecordInvalid(f"invalid date_extracted {stamp!r} (expected YYYY-MM-DD hh:mm:ss)") from None
+    if not year_in_range(published_at):
+        raise RecordInvalid(f"date_extracted {stamp!r} is outside the years 1800 to {max_year()}")
     author = _text(raw, "author", required=False)
 
     section, title = cleaning.section_from_title(_text(raw, "title", required=False))

@@ -22,9 +22,14 @@ from articles.importers.base import (
     PublicationRef,
     RecordInvalid,
     SectionRef,
+    Unreadable,
     discover,
+    max_file_bytes,
+    not_utf8,
+    too_big,
 )
 from articles.models import Article
+from articles.textrules import strip_control_chars
 
 SUFFIXES = (".txt",)
 # The page quotes its own site ("لموقع العهد الإخباري").
@@ -35,9 +40,22 @@ RELATED_MARKER = "مقالات مرتبطة"
 DATE_LINE = re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$")
 
 
-def files(path: Path) -> Iterator[tuple[str, Callable[[], list[str]]]]:
+def files(path: Path) -> Iterator[tuple[str, Callable[[], Iterator[str | Unreadable]]]]:
     for file in discover([path], SUFFIXES):
-        yield str(file), (lambda file=file: [file.read_text(encoding="utf-8")])
+        yield str(file), (lambda file=file: load(file))
+
+
+def load(file: Path) -> Iterator[str | Unreadable]:
+    """The page's text: one record. A page is one article, so a bad byte or an oversized file rejects it whole."""
+    size, limit = file.stat().st_size, max_file_bytes()
+    if size > limit:
+        yield Unreadable(f"cannot read file: {too_big(size, limit, 'IMPORT_MAX_FILE_BYTES')}", is_record=False)
+        return
+    data = file.read_bytes()
+    try:
+        yield data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        yield Unreadable(f"cannot read file: {not_utf8(data, exc, 'of the file')}", is_record=False)
 
 
 def sample_key(raw: str) -> str:
@@ -51,7 +69,7 @@ def is_body_only(first_line: str) -> bool:
 
 def build(raw: str, now: datetime | None = None) -> list[ArticleRecord | BriefRecord]:
     now = now or timezone.now()
-    lines = [cleaning.clean_text(line) for line in raw.splitlines()]
+    lines = [strip_control_chars(cleaning.clean_text(line)) for line in raw.splitlines()]
     while lines and not lines[0]:
         lines.pop(0)
     if not lines:

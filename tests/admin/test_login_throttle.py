@@ -4,12 +4,16 @@ Behind nginx every request comes from 127.0.0.1; with NEWSARCHIVE_TRUSTED_PROXIE
 from X-Forwarded-For (the rules themselves: tests/security/test_client_ip.py).
 """
 
+import threading
 import time
 
 import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.db import connections
 from django.test import override_settings
 from django.urls import reverse
 
+from articles.cache import cache_config_from_url
 from articles.client_ip import trusted_networks
 from articles.throttle import LOCKED_MESSAGE
 from tests.admin.conftest import PASSWORD
@@ -137,3 +141,55 @@ def test_an_unreadable_header_from_the_proxy_counts_against_the_proxy(client, su
     fail(client, "rais", 5, ip=NGINX, forwarded_for="unknown")
     assert LOCKED_MESSAGE in login(client, "rais", PASSWORD, ip=NGINX, forwarded_for="garbage").content.decode()
     assert login(client, "rais", PASSWORD, ip=NGINX, forwarded_for=EDITOR_HOME).status_code == 302
+
+
+# --- Parallel attempts ----------------------------------------------------------------------------------
+
+
+class CountingHasher(PBKDF2PasswordHasher):
+    """A real, slow PBKDF2 hasher that counts password checks, so parallel attempts overlap in the hash."""
+
+    checks = 0
+    lock = threading.Lock()
+
+    def verify(self, password, encoded):
+        with CountingHasher.lock:
+            CountingHasher.checks += 1
+        return super().verify(password, encoded)
+
+
+PARALLEL = 16
+
+
+@pytest.mark.parametrize("cache_url", ["file", "locmem://parallel-throttle"], ids=["file cache (default)", "locmem"])
+@pytest.mark.django_db(transaction=True)
+def test_parallel_wrong_passwords_get_no_more_checks_than_the_limit(tmp_path, cache_url):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    url = f"file://{tmp_path / 'cache'}" if cache_url == "file" else cache_url
+    hasher = f"{__name__}.CountingHasher"
+    with override_settings(CACHES={"default": cache_config_from_url(url, tmp_path)}, PASSWORD_HASHERS=[hasher]):
+        User.objects.create_superuser("rais", "rais@example.org", PASSWORD)
+        CountingHasher.checks = 0
+        start = threading.Barrier(PARALLEL)
+        pages: list[str] = []
+
+        def attempt():
+            try:
+                start.wait(timeout=30)
+                pages.append(login(Client(), "rais", "wrong-password").content.decode())
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=attempt) for _ in range(PARALLEL)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert len(pages) == PARALLEL
+        assert CountingHasher.checks == 5
+        assert sum(LOCKED_MESSAGE in page for page in pages) == PARALLEL - 5
+        # The right password is refused too, without a check, until the window passes.
+        assert LOCKED_MESSAGE in login(Client(), "rais", PASSWORD).content.decode()
+        assert CountingHasher.checks == 5

@@ -14,3 +14,7 @@ accesslog = os.environ.get("NEWSARCHIVE_ACCESS_LOG", "-")
 errorlog = "-"
 max_requests = 2000
 max_requests_jitter = 200
+# A pasted paragraph is a long GET: 2,000 Arabic characters percent-encoded take about 12 KB of
+# request line, past gunicorn's 4 KB default and its 8 KB maximum, so the line is not limited here
+# (0); the shipped nginx caps it at 16 KB (large_client_header_buffers) and the search cuts the query.
+limit_request_line = 0

@@ -26,15 +26,17 @@ import logging
 from functools import reduce
 from operator import and_, or_
 
+from django.conf import settings
 from haystack.inputs import Clean, Exact
 from haystack.query import SQ, SearchQuerySet
 
 from articles.models import Article
-from articles.search import analysis
+from articles.search import analysis, planning
 from articles.search.backend import SearchUnavailable
 from articles.search.highlight import TermMatcher
 from articles.search.query import (
     FACET_FIELDS,
+    MAX_PHRASES,
     ParsedQuery,
     SearchOutcome,
     SearchParams,
@@ -92,8 +94,17 @@ class _Clauses:
     def build(self, parsed: ParsedQuery) -> tuple[list[SQ], list[SQ]]:
         """(required clauses, excluded clauses), as query._Builder.build() for Whoosh."""
         clauses: list[SQ] = []
-        content_groups = [g for g in parsed.groups if any(analysis.analyze_stemmed(w.text, self.variants) for w in g)]
-        for group in content_groups or parsed.groups:
+        # The same cost bound as the Whoosh path (planning.py): repeats once, question words out,
+        # at most SEARCH_MAX_TERMS words (this path has no document frequencies to keep the rarest).
+        seen: set[tuple] = set()
+        content_groups = []
+        for group in parsed.groups:
+            kept = [w for w in group if planning.informative(w.text, self.variants)]
+            key = tuple(sorted(analysis.analyze_exact(w.text, self.variants) for w in kept))
+            if kept and key not in seen and len(content_groups) < settings.SEARCH_MAX_TERMS:
+                seen.add(key)
+                content_groups.append(kept)
+        for group in content_groups or parsed.groups[: settings.SEARCH_MAX_TERMS]:
             if content_groups:
                 subs = [self.word(w.text) for w in group if analysis.analyze_stemmed(w.text, self.variants)]
             else:
@@ -101,7 +112,7 @@ class _Clauses:
             subs = [s for s in subs if s is not None]
             if subs:
                 clauses.append(reduce(or_, subs))
-        for words in parsed.phrases:
+        for words in parsed.phrases[:MAX_PHRASES]:
             phrase = self.phrase(words)
             if phrase is not None:
                 clauses.append(phrase)

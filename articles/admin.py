@@ -9,11 +9,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget, AdminSplitDateTime, AdminTimeWidget, AutocompleteSelect
 from django.db import models, transaction
 from django.db.models import Count, Q
-from django.forms import Textarea
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from articles.models import Article, Brief, Paragraph, Publication, RelatedLink, Section, VariantSet
+from articles.admin_forms import ArticleAdminForm
+from articles.models import Article, Brief, Publication, RelatedLink, Section, VariantSet
 from articles.search import lifecycle
 from articles.templatetags.archive import ar_datetime
 from articles.throttle import ThrottledAdminAuthenticationForm
@@ -73,15 +73,6 @@ class LabelledInlineMixin:
         return formfield
 
 
-class ParagraphInline(LabelledInlineMixin, admin.TabularInline):
-    model = Paragraph
-    fk_name = "article"
-    fields = ["position", "kind", "text"]
-    ordering = ["position", "pk"]
-    extra = 1
-    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})}}
-
-
 class RelatedLinkInline(LabelledInlineMixin, admin.TabularInline):
     model = RelatedLink
     fk_name = "source"  # RelatedLink has two foreign keys to Article
@@ -114,7 +105,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_per_page = 50
     readonly_fields = ["created", "modified", "content_hash"]
     fieldsets = [
-        ("الخبر", {"fields": ["title", "dateline", "byline", "lead"]}),
+        ("الخبر", {"fields": ["title", "dateline", "byline", "lead", "body"]}),
         (
             "النشر والتصنيف",
             {"fields": ["status", "published_at", "updated_at", "section", "publication", "needs_review"]},
@@ -122,7 +113,8 @@ class ArticleAdmin(admin.ModelAdmin):
         ("المصدر", {"fields": ["source_url", "content_hash"], "classes": ["collapse"]}),
         ("السجل", {"fields": ["created", "modified"], "classes": ["collapse"]}),
     ]
-    inlines = [ParagraphInline, RelatedLinkInline]
+    form = ArticleAdminForm  # the body as one text (articles/body_text.py), not a row per paragraph
+    inlines = [RelatedLinkInline]
     actions = ["publish", "unpublish"]
     formfield_overrides = URL_FIELD
     view_on_site = True  # Article.get_absolute_url: the dated URL, or the short one for undated drafts
@@ -137,6 +129,10 @@ class ArticleAdmin(admin.ModelAdmin):
         if not change or "title" in form.changed_data:
             # Related-article titles that other articles already list now point at this one.
             RelatedLink.objects.link_pending(obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.save_body(form.instance)
 
     @admin.action(description="نشر المقالات المحددة", permissions=["change"])
     def publish(self, request, queryset):

@@ -6,12 +6,20 @@ Roles are in articles/signals.py (the editors group), login throttling in articl
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.widgets import AdminDateWidget, AdminSplitDateTime, AdminTimeWidget, AutocompleteSelect
 from django.db import models, transaction
 from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
+from articles import revisions
 from articles.admin_forms import ArticleAdminForm
 from articles.models import Article, Brief, Publication, RelatedLink, Section, VariantSet
 from articles.search import lifecycle
@@ -92,8 +100,21 @@ class RelatedLinkInline(LabelledInlineMixin, admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class RevisionAdmin(VersionAdmin):
+    """django-reversion's admin, without a revision block (a transaction) around changelist reads.
+
+    Only a POST of the changelist saves anything (actions, list_editable): that keeps its revision.
+    """
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST":
+            return super().changelist_view(request, extra_context)
+        extra_context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
+        return admin.ModelAdmin.changelist_view(self, request, extra_context)
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(RevisionAdmin):
     list_display = ["title", "section", "publication", "published_at", "status", "needs_review"]
     list_filter = ["status", "section", "publication", "needs_review", "published_at"]
     list_select_related = ["section", "publication"]
@@ -118,6 +139,52 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     formfield_overrides = URL_FIELD
     view_on_site = True  # Article.get_absolute_url: the dated URL, or the short one for undated drafts
+    # History: every revision (articles/revisions.py), newest first, two of them to compare, one to restore.
+    object_history_template = "admin/articles/article/object_history.html"
+    history_latest_first = True
+
+    def get_urls(self):
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name="articles_article_compare",
+        )
+        return [compare, *super().get_urls()]
+
+    def _versions(self, object_id: str):
+        return Version.objects.get_for_object_reference(Article, object_id).select_related("revision__user")
+
+    def history_view(self, request, object_id, extra_context=None):
+        versions = list(self._versions(unquote(object_id)).order_by("-pk"))
+        extra_context = {**(extra_context or {}), "versions": versions}
+        return super().history_view(request, object_id, extra_context)
+
+    def compare_view(self, request, object_id):
+        """Two revisions side by side as one text per field, words removed in <del>, added in <ins>."""
+        object_id = unquote(object_id)
+        article = self.get_object(request, object_id)
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise Http404
+        versions = self._versions(object_id)
+        try:
+            old = versions.get(pk=int(request.GET.get("from", "")))
+            new = versions.get(pk=int(request.GET.get("to", "")))
+        except (ValueError, Version.DoesNotExist):
+            self.message_user(request, "اختر نسختين من سجل المقال للمقارنة بينهما.", messages.ERROR)
+            return redirect(reverse("admin:articles_article_history", args=[quote(object_id)]))
+        if old.revision.date_created > new.revision.date_created:
+            old, new = new, old
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": article,
+            "object_id": object_id,
+            "title": f"مقارنة نسختين: {article}",
+            "old": old,
+            "new": new,
+            "changes": revisions.compare(old, new),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.DateTimeField) and db_field.editable:
@@ -191,7 +258,7 @@ class PublicationAdmin(ArticleCountMixin, admin.ModelAdmin):
 
 
 @admin.register(Brief)
-class BriefAdmin(admin.ModelAdmin):
+class BriefAdmin(RevisionAdmin):
     list_display = ["region", "text", "published_at", "publication", "is_active"]
     list_display_links = ["region", "text"]  # region may be empty
     list_editable = ["is_active"]

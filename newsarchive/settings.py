@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "haystack",
+    "reversion",
     "articles",
 ]
 
@@ -125,6 +126,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Revisions (django-reversion) are stored in this format: JSON with datetimes to the microsecond.
+SERIALIZATION_MODULES = {"revision_json": "articles.revision_format"}
 
 # --- Database ----------------------------------------------------------------------------
 DATABASES = {

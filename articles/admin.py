@@ -21,6 +21,7 @@ from reversion.models import Version
 
 from articles import revisions
 from articles.admin_forms import ArticleAdminForm
+from articles.admin_search import archive_matches
 from articles.models import Article, Brief, Publication, RelatedLink, Section, VariantSet
 from articles.search import lifecycle
 from articles.templatetags.archive import ar_datetime
@@ -190,6 +191,20 @@ class ArticleAdmin(RevisionAdmin):
         if isinstance(db_field, models.DateTimeField) and db_field.editable:
             kwargs.setdefault("widget", LabelledSplitDateTime(str(db_field.verbose_name)))
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        """The literal match of ``search_fields`` or the archive's Arabic search (articles/admin_search.py)."""
+        literal, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return literal, may_have_duplicates
+        matches = archive_matches(search_term)
+        # The autocomplete of related articles searches here too; its JSON has no room for messages.
+        if matches.message and getattr(request.resolver_match, "url_name", "") == "articles_article_changelist":
+            self.message_user(request, matches.message, messages.WARNING)
+        if not matches.pks:
+            return literal, may_have_duplicates
+        # Filters already applied to ``queryset`` keep applying: both sides are narrowed by it.
+        return queryset.filter(Q(pk__in=matches.pks) | Q(pk__in=literal.values("pk"))), False
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

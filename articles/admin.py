@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from articles import revisions
+from articles import images, revisions
 from articles.admin_forms import ArticleAdminForm
 from articles.admin_search import archive_matches
 from articles.models import Article, Brief, Publication, RelatedLink, Section, VariantSet
@@ -132,6 +132,7 @@ class ArticleAdmin(RevisionAdmin):
             "النشر والتصنيف",
             {"fields": ["status", "published_at", "updated_at", "section", "publication", "needs_review"]},
         ),
+        ("الصورة الرئيسية", {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
         ("المصدر", {"fields": ["source_url", "content_hash"], "classes": ["collapse"]}),
         ("السجل", {"fields": ["created", "modified"], "classes": ["collapse"]}),
     ]
@@ -207,6 +208,12 @@ class ArticleAdmin(RevisionAdmin):
         return queryset.filter(Q(pk__in=matches.pks) | Q(pk__in=literal.values("pk"))), False
 
     def save_model(self, request, obj, form, change):
+        if "image" in form.changed_data:
+            # Old files stay: a revision that is restored still names them.
+            obj.image_renditions = []
+            if obj.image:
+                obj.image.save(obj.image.name, obj.image.file, save=False)  # stored now, to be resized
+                obj.image_renditions = images.make_renditions(obj.image.name, obj.image.storage)
         super().save_model(request, obj, form, change)
         if not change or "title" in form.changed_data:
             # Related-article titles that other articles already list now point at this one.

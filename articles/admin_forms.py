@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.db import models, transaction
 
-from articles import body_text
+from articles import body_text, images
 from articles.models import Article, Paragraph
 
 BODY_HELP = (
@@ -54,7 +54,27 @@ def _formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
     return db_field.formfield(**kwargs)
 
 
+class LeadImageField(forms.FileField):
+    """A file checked as a lead image by its content (articles/images.py), renamed after its real format."""
+
+    widget = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+
+    def to_python(self, data):
+        upload = super().to_python(data)
+        if upload is not None:
+            upload.name = images.check(upload)
+        return upload
+
+
+ALT_REQUIRED = "اكتب النص البديل للصورة: جملة تصف ما فيها لمن لا يراها (قارئات الشاشة، أو إن لم تُحمَّل الصورة)."
+
+
 class ArticleAdminForm(forms.ModelForm):
+    image = LeadImageField(
+        label=Article._meta.get_field("image").verbose_name,
+        required=False,
+        help_text=Article._meta.get_field("image").help_text,
+    )
     body = forms.CharField(
         label="النص",
         required=False,
@@ -78,6 +98,10 @@ class ArticleAdminForm(forms.ModelForm):
             "publication",
             "needs_review",
             "source_url",
+            "image",
+            "image_alt",
+            "image_caption",
+            "image_credit",
         ]
         formfield_callback = _formfield
 
@@ -89,6 +113,14 @@ class ArticleAdminForm(forms.ModelForm):
         text = self.cleaned_data.get("body") or ""
         # The normal form: what the editor sees again when the form reopens.
         return body_text.to_text(body_text.to_rows(text))
+
+    def clean(self):
+        cleaned = super().clean()
+        # An image kept or newly chosen (not cleared: False) needs its text alternative.
+        image = cleaned.get("image", self.instance.image if self.instance.pk else None)
+        if image and not (cleaned.get("image_alt") or "").strip():
+            self.add_error("image_alt", ALT_REQUIRED)
+        return cleaned
 
     def save_body(self, article: Article) -> bool:
         """Write the body's rows; called by the admin after the article itself is saved."""

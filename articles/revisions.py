@@ -98,6 +98,10 @@ def article_snapshot(version: Version) -> dict[str, str]:
         field("section").verbose_name: _name(Section, data.get("section_id")),
         field("publication").verbose_name: _name(Publication, data.get("publication_id")),
         "مقالات مرتبطة": "\n".join(link["title"] for link in links),
+        field("image").verbose_name: str(data.get("image") or ""),
+        field("image_alt").verbose_name: data.get("image_alt") or "",
+        field("image_caption").verbose_name: data.get("image_caption") or "",
+        field("image_credit").verbose_name: data.get("image_credit") or "",
     }
     return {str(label): value for label, value in snapshot.items()}
 

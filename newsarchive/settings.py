@@ -206,6 +206,16 @@ STORAGES = {
     },
 }
 
+# --- Media (uploaded lead images, articles/images.py) -----------------------------------
+MEDIA_ROOT = Path(os.environ.get("NEWSARCHIVE_MEDIA_ROOT", DATA_DIR / "media")).resolve()
+MEDIA_URL = "/media/"
+# Served by Django only where nothing in front does it (development, tests); the shipped nginx serves
+# /media/ itself (deploy/nginx.conf), so production leaves this off.
+NEWSARCHIVE_SERVE_MEDIA = env_bool("NEWSARCHIVE_SERVE_MEDIA", not PRODUCTION)
+NEWSARCHIVE_IMAGE_MAX_BYTES = int(os.environ.get("NEWSARCHIVE_IMAGE_MAX_BYTES", 8_000_000))
+# Width × height: a 50 kB PNG can declare 20,000 × 20,000 pixels (1.6 GB once decoded).
+NEWSARCHIVE_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSARCHIVE_IMAGE_MAX_PIXELS", 40_000_000))
+
 # --- Site --------------------------------------------------------------------------------
 SITE_NAME = os.environ.get("NEWSARCHIVE_SITE_NAME", "أرشيف الأخبار")
 ARTICLES_PER_PAGE = 20

@@ -186,6 +186,8 @@ PAGE_CACHE_SECONDS = int(os.environ.get("NEWSARCHIVE_PAGE_CACHE_SECONDS", 300))
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date-and-time format on the site and in the admin (newsarchive/formats/ar/formats.py).
+FORMAT_MODULE_PATH = ["newsarchive.formats"]
 TIME_ZONE = os.environ.get("NEWSARCHIVE_TIME_ZONE", "Asia/Riyadh")
 USE_I18N = True
 USE_TZ = True

@@ -119,10 +119,37 @@ class RevisionAdmin(VersionAdmin):
         return admin.ModelAdmin.changelist_view(self, request, extra_context)
 
 
+class ReviewQueueFilter(admin.SimpleListFilter):
+    """The editors' queue: articles an importer flagged as incomplete, and articles without a date."""
+
+    title = "قائمة المراجعة"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("queue", "كل ما يحتاج إلى مراجعة"),
+            ("flagged", "استُورد ناقصًا"),
+            ("undated", "بلا تاريخ نشر"),
+            ("done", "لا يحتاج إلى مراجعة"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "queue":
+            return queryset.review_queue()
+        if value == "flagged":
+            return queryset.filter(needs_review=True)
+        if value == "undated":
+            return queryset.filter(published_at__isnull=True)
+        if value == "done":
+            return queryset.exclude(pk__in=queryset.review_queue().values("pk"))
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(RevisionAdmin):
     list_display = ["title", "section", "publication", "published_at", "status", "review"]
-    list_filter = ["status", "section", "publication", "needs_review", "published_at"]
+    list_filter = [ReviewQueueFilter, "status", "section", "publication", "published_at"]
     list_select_related = ["section", "publication"]
     search_fields = ["title", "byline", "dateline"]
     date_hierarchy = "published_at"
@@ -143,7 +170,7 @@ class ArticleAdmin(RevisionAdmin):
     ]
     form = ArticleAdminForm  # the body as one text (articles/body_text.py), not a row per paragraph
     inlines = [RelatedLinkInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "mark_reviewed"]
     formfield_overrides = URL_FIELD
     view_on_site = True  # Article.get_absolute_url: the dated URL, or the short one for undated drafts
     # History: every revision (articles/revisions.py), newest first, two of them to compare, one to restore.
@@ -198,9 +225,15 @@ class ArticleAdmin(RevisionAdmin):
             kwargs.setdefault("widget", LabelledSplitDateTime(str(db_field.verbose_name)))
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    @admin.display(description="للمراجعة", boolean=True, ordering="needs_review")
-    def review(self, obj: Article) -> bool:
-        return obj.needs_review
+    @admin.display(description="للمراجعة", ordering="-needs_review")
+    def review(self, obj: Article) -> str:
+        # Words, not the admin's red/green icons: most rows need nothing, and a column of red crosses shouts.
+        reasons = []
+        if obj.needs_review:
+            reasons.append("ناقص")
+        if obj.published_at is None:
+            reasons.append("بلا تاريخ")
+        return "، ".join(reasons) or "—"
 
     def get_search_results(self, request, queryset, search_term):
         """The literal match of ``search_fields`` or the archive's Arabic search (articles/admin_search.py)."""
@@ -259,6 +292,26 @@ class ArticleAdmin(RevisionAdmin):
             "%(count)s article was returned to drafts.", "%(count)s articles were returned to drafts.", changed
         )
         self.message_user(request, message % {"count": changed}, messages.SUCCESS)
+
+    @admin.action(description="تمت مراجعة المقالات المحددة (إخراجها من قائمة المراجعة)", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        changed = 0
+        with transaction.atomic():
+            for article in queryset.filter(needs_review=True):
+                article.needs_review = False
+                article.save(update_fields=["needs_review", "modified"])
+                changed += 1
+        undated = queryset.filter(published_at__isnull=True).count()
+        message = ngettext(
+            "%(count)s article left the review queue.", "%(count)s articles left the review queue.", changed
+        ) % {"count": changed}
+        if undated:
+            message += " " + ngettext(
+                "%(count)s undated article stays in the queue.",
+                "%(count)s undated articles stay in the queue.",
+                undated,
+            ) % {"count": undated}
+        self.message_user(request, message, messages.SUCCESS)
 
 
 class ArticleCountMixin:

@@ -100,6 +100,10 @@ class ArticleQuerySet(models.QuerySet):
     def latest_first(self) -> ArticleQuerySet:
         return self.order_by("-published_at", "-pk")
 
+    def review_queue(self) -> ArticleQuerySet:
+        """What editors should look at: flagged by an importer as incomplete, or without a date."""
+        return self.filter(models.Q(needs_review=True) | models.Q(published_at__isnull=True))
+
     def for_listing(self) -> ArticleQuerySet:
         """What an article card shows, in one query."""
         return self.select_related("section", "publication")

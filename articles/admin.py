@@ -208,6 +208,7 @@ class ArticleAdmin(RevisionAdmin):
             return redirect(reverse("admin:articles_article_history", args=[quote(object_id)]))
         if old.revision.date_created > new.revision.date_created:
             old, new = new, old
+        changes = revisions.compare(old, new)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -216,7 +217,9 @@ class ArticleAdmin(RevisionAdmin):
             "title": f"مقارنة نسختين: {article}",
             "old": old,
             "new": new,
-            "changes": revisions.compare(old, new),
+            "changes": changes,
+            "changed": [c for c in changes if c.changed],
+            "unchanged": [c.label for c in changes if not c.changed],
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
 

@@ -34,17 +34,39 @@ _WORDS = re.compile(r"\s+|[^\s]+")
 
 
 def word_diff(old: str, new: str) -> SafeString:
-    """``new`` as HTML with the words removed since ``old`` in <del> and the words added in <ins>."""
+    """``new`` as HTML with the words removed since ``old`` in <del> and the words added in <ins>.
+
+    Changes separated by nothing but spaces read as one change («<del>صباح اليوم</del><ins>مساء أمس</ins>»),
+    not as alternating words.
+    """
     a, b = _WORDS.findall(old or ""), _WORDS.findall(new or "")
-    out: list[str] = []
+    chunks: list[list] = []  # [changed?, old text, new text]
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append(escape("".join(a[i1:i2])))
+        chunks.append([op != "equal", "".join(a[i1:i2]), "".join(b[j1:j2])])
+    merged: list[list] = []
+    for chunk in chunks:
+        if (
+            merged
+            and chunk[0]
+            and len(merged) >= 2
+            and merged[-2][0]
+            and not merged[-1][0]
+            and not merged[-1][1].strip()
+        ):
+            space = merged.pop()[1]
+            merged[-1][1] += space + chunk[1]
+            merged[-1][2] += space + chunk[2]
+        else:
+            merged.append(chunk)
+    out = []
+    for changed, before, after in merged:
+        if not changed:
+            out.append(escape(before))
             continue
-        if op in ("delete", "replace"):
-            out.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
-        if op in ("insert", "replace"):
-            out.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
+        if before:
+            out.append(f"<del>{escape(before)}</del>")
+        if after:
+            out.append(f"<ins>{escape(after)}</ins>")
     return mark_safe("".join(out))
 
 

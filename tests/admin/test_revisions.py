@@ -80,8 +80,12 @@ def test_each_save_keeps_a_revision_with_who_and_the_children(superuser_client, 
 
 def test_word_diff_escapes_and_marks_words():
     assert revisions.word_diff("قال <b>الوزير</b> أمس", "قال الوزير اليوم") == (
-        "قال <del>&lt;b&gt;الوزير&lt;/b&gt;</del><ins>الوزير</ins> <del>أمس</del><ins>اليوم</ins>"
+        "قال <del>&lt;b&gt;الوزير&lt;/b&gt; أمس</del><ins>الوزير اليوم</ins>"  # one change across a space
     )
+    assert revisions.word_diff("وصلت صباح اليوم إلى المطار", "وصلت مساء أمس إلى المطار") == (
+        "وصلت <del>صباح اليوم</del><ins>مساء أمس</ins> إلى المطار"
+    )
+    assert revisions.word_diff("أ ب ج د", "أ س ج ص") == "أ <del>ب</del><ins>س</ins> ج <del>د</del><ins>ص</ins>"
     assert revisions.word_diff("", "جديد") == "<ins>جديد</ins>"
 
 

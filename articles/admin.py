@@ -21,7 +21,7 @@ from reversion.models import Version
 
 from articles import images, revisions
 from articles.admin_forms import ArticleAdminForm
-from articles.admin_search import archive_matches
+from articles.admin_search import archive_matches, narrowing_from
 from articles.models import Article, Brief, Publication, RelatedLink, Section, VariantSet
 from articles.search import lifecycle
 from articles.templatetags.archive import ar_datetime
@@ -243,7 +243,7 @@ class ArticleAdmin(RevisionAdmin):
         literal, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if not search_term.strip():
             return literal, may_have_duplicates
-        matches = archive_matches(search_term)
+        matches = archive_matches(search_term, narrowing_from(request.GET))
         # The autocomplete of related articles searches here too; its JSON has no room for messages.
         if matches.message and getattr(request.resolver_match, "url_name", "") == "articles_article_changelist":
             self.message_user(request, matches.message, messages.WARNING)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import admin_search
 from articles.admin_search import UNAVAILABLE
 from articles.models import VariantSet
 from tests.factories import make_article, make_section
@@ -76,3 +79,37 @@ def test_related_article_autocomplete_finds_other_spellings(superuser_client, ar
         {"app_label": "articles", "model_name": "relatedlink", "field_name": "target", "term": "آستانة"},
     )
     assert {r["text"] for r in response.json()["results"]} == {"وصول الوفود إلى أستانة", "جولة جديدة من المحادثات"}
+
+
+def test_beyond_the_limit_the_newest_within_the_filters_are_listed(superuser_client, archive, monkeypatch):
+    monkeypatch.setattr(admin_search, "LIMIT", 1)
+    # Two published matches; only the newest one fits, and the editor is told.
+    response = superuser_client.get(CHANGELIST, {"q": "أستانة"})
+    newest = max((archive["ta"], archive["madda"]), key=lambda a: a.published_at)
+    assert titles(response) == {newest.title}  # the draft «مسودة عن أستانا» does not match «أستانة» literally
+    assert messages_of(response) == [admin_search.too_many(2, 1)]
+    # Filtered to the other article's section, the search itself is narrowed: that one is found.
+    older = archive["ta"] if newest is archive["madda"] else archive["madda"]
+    response = superuser_client.get(CHANGELIST, {"q": "أستانة", "section__id__exact": older.section_id})
+    assert older.title in titles(response)
+    assert messages_of(response) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"published_at__year": "2017"}, (date(2017, 1, 1), date(2017, 12, 31))),
+        ({"published_at__year": "2017", "published_at__month": "12"}, (date(2017, 12, 1), date(2017, 12, 31))),
+        ({"published_at__year": "2016", "published_at__month": "2"}, (date(2016, 2, 1), date(2016, 2, 29))),
+        ({"published_at__year": "2017", "published_at__month": "5", "published_at__day": "4"}, (date(2017, 5, 4),) * 2),
+        # The admin's date filter: "this month" is __gte the 1st, __lt the 1st of the next month.
+        (
+            {"published_at__gte": "2026-12-01 00:00:00+03:00", "published_at__lt": "2027-01-01 00:00:00+03:00"},
+            (date(2026, 12, 1), date(2026, 12, 31)),
+        ),
+        ({"published_at__year": "x"}, (None, None)),
+    ],
+)
+def test_date_filters_narrow_the_search(query, expected):
+    narrowing = admin_search.narrowing_from(QueryDict(urlencode(query)))
+    assert (narrowing.date_from, narrowing.date_to) == expected

@@ -21,9 +21,10 @@ from articles.search.query import SearchInputError, SearchParams, SearchUnavaila
 logger = logging.getLogger("articles.search")
 
 # The changelist filters the matched ids in SQL (pk IN (...)); beyond this many, the newest are kept.
-# Each page of run_search builds highlighted snippets (about 4 ms a hit): two pages of 100 cost ~0.8 s
-# for a word in every other article, a rare word ~15 ms (docs/operations.md "Admin search").
-LIMIT = 200
+# Each page of run_search builds highlighted snippets (4-6 ms a hit): one page of 100 costs ~0.5 s for
+# a word in a third of the articles, a rare word ~20 ms (docs/operations.md "Admin search"). Editors
+# narrow a long list with the filters, which the search applies itself (Narrowing).
+LIMIT = 100
 PAGE = 100  # run_search's largest page
 
 UNAVAILABLE = "البحث العربي في الأرشيف غير متاح الآن (فهرس البحث لا يُقرأ)، فهذه نتائج المطابقة الحرفية فقط."

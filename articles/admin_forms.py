@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django import forms
 from django.db import models, transaction
+from django.utils.safestring import mark_safe
 
 from articles import body_text, images
 from articles.models import Article, Paragraph
 
-BODY_HELP = (
+# HTML: the marks in <code> (their own direction), so «## » reads as typed inside the Arabic sentence.
+BODY_HELP = mark_safe(
     "اكتب النص كما يُنشر: اترك سطرًا فارغًا بين كل فقرتين. "
-    "العنوان الفرعي سطر مستقل يبدأ بعلامتَي ## ثم مسافة، مثل: «## ردود الفعل». "
-    "إن بدأت فقرةٌ فعلًا بـ«## » فاكتب قبلها شرطة مائلة عكسية: «\\## ». "
+    "العنوان الفرعي سطر مستقل يبدأ بعلامتَي <code>##</code> ثم مسافة، مثل: <code>## ردود الفعل</code>. "
+    'إن بدأت فقرةٌ فعلًا بـ<code>## </code> فاكتب قبلها شرطة مائلة عكسية: <code dir="ltr">\\## </code>. '
     "الأسطر المتتالية بلا سطر فارغ بينها تبقى أسطرًا في الفقرة نفسها، والمسافات في أواخر الأسطر تُحذف."
 )
 

@@ -23,10 +23,12 @@ migrate: install
 
 # Both seed pages and a fixed sample of the corpus (about $(SAMPLE) articles, the same ones every time).
 # Live indexing is off here: `make index` builds the whole index in one pass right after.
+# Imported articles and briefs get a first revision (django-reversion), once: later runs skip them.
 import-sample: export NEWSARCHIVE_SEARCH_REALTIME = 0
 import-sample: migrate
 	$(MANAGE) import_articles $(SHARED)/seeds/000_14c593dc8bf47eef.txt $(SHARED)/seeds/004_eb6746986b947118.txt
 	$(MANAGE) import_articles --sample $(SAMPLE) $(SHARED)/data/saudinewsnet
+	$(MANAGE) createinitialrevisions articles.Article articles.Brief --comment "النسخة المستوردة" -v0
 
 # Spelling-variant sets first: they are applied when documents are indexed. build_index builds a
 # new index beside the live one (both cores) and swaps it in, so search keeps working meanwhile.

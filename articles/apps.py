@@ -11,7 +11,7 @@ class ArticlesConfig(AppConfig):
 
         numpy_compat.apply()
         # Signal handlers: roles after migrate, search index updates after commit.
-        from articles import signals  # noqa: F401
+        from articles import revisions, signals  # noqa: F401  (revisions: models registered with reversion)
         from articles.cache import connect_signals
         from articles.search import signals as search_signals  # noqa: F401
 

@@ -22,6 +22,8 @@ from django.utils import timezone
 from articles.fields import BoundedDateTimeField, HttpURLField, PlainCharField, PlainTextField
 from articles.textrules import slug_for
 
+from articles import images
+
 _TITLE_KEY_DROP = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u0640\W_]+")
 
 # Sent inside the transaction by QuerySet.update() and bulk_create() of articles, paragraphs and
@@ -144,6 +146,10 @@ class ArticleQuerySet(_ChangeSignallingQuerySet):
     def latest_first(self) -> ArticleQuerySet:
         return self.order_by("-published_at", "-pk")
 
+    def review_queue(self) -> ArticleQuerySet:
+        """What editors should look at: flagged by an importer as incomplete, or without a date."""
+        return self.filter(models.Q(needs_review=True) | models.Q(published_at__isnull=True))
+
     def for_listing(self) -> ArticleQuerySet:
         """What an article card shows, in one query."""
         return self.select_related("section", "publication")
@@ -202,6 +208,23 @@ class Article(models.Model):
     needs_review = models.BooleanField(
         "يحتاج إلى مراجعة", default=False, help_text="استُورد ناقصًا (بلا عنوان أو قسم أو تاريخ)."
     )
+    # The lead photo (optional): the uploaded original and its resized WebP copies (articles/images.py).
+    image = models.ImageField(
+        "الصورة الرئيسية",
+        upload_to=images.upload_to,
+        max_length=300,
+        blank=True,
+        help_text="اختيارية. JPEG أو PNG أو WebP؛ تُصغَّر تلقائيًا إلى عدة مقاسات للعرض.",
+    )
+    image_alt = models.CharField(
+        "النص البديل للصورة",
+        max_length=300,
+        blank=True,
+        help_text="مطلوب مع الصورة: صف ما فيها في جملة لمن لا يراها، مثل: «وزير الخارجية يصافح نظيره في أستانا».",
+    )
+    image_caption = models.CharField("تعليق الصورة", max_length=500, blank=True)
+    image_credit = models.CharField("مصدر الصورة", max_length=200, blank=True, help_text="مثل: واس، أو اسم المصوّر")
+    image_renditions = models.JSONField(default=list, blank=True, editable=False)
     created = models.DateTimeField("أُنشئ", auto_now_add=True)
     modified = models.DateTimeField("عُدّل", auto_now=True, db_index=True)
 

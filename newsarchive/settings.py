@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "haystack",
+    "reversion",
     "articles",
 ]
 
@@ -127,6 +128,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Revisions (django-reversion) are stored in this format: JSON with datetimes to the microsecond.
+SERIALIZATION_MODULES = {"revision_json": "articles.revision_format"}
 
 # --- Database ----------------------------------------------------------------------------
 DATABASES = {
@@ -210,6 +214,8 @@ PAGE_CACHE_SECONDS = int(os.environ.get("NEWSARCHIVE_PAGE_CACHE_SECONDS", 300))
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date-and-time format on the site and in the admin (newsarchive/formats/ar/formats.py).
+FORMAT_MODULE_PATH = ["newsarchive.formats"]
 TIME_ZONE = os.environ.get("NEWSARCHIVE_TIME_ZONE", "Asia/Riyadh")
 USE_I18N = True
 USE_TZ = True
@@ -229,6 +235,16 @@ STORAGES = {
         )
     },
 }
+
+# --- Media (uploaded lead images, articles/images.py) -----------------------------------
+MEDIA_ROOT = Path(os.environ.get("NEWSARCHIVE_MEDIA_ROOT", DATA_DIR / "media")).resolve()
+MEDIA_URL = "/media/"
+# Served by Django only where nothing in front does it (development, tests); the shipped nginx serves
+# /media/ itself (deploy/nginx.conf), so production leaves this off.
+NEWSARCHIVE_SERVE_MEDIA = env_bool("NEWSARCHIVE_SERVE_MEDIA", not PRODUCTION)
+NEWSARCHIVE_IMAGE_MAX_BYTES = int(os.environ.get("NEWSARCHIVE_IMAGE_MAX_BYTES", 8_000_000))
+# Width × height: a 50 kB PNG can declare 20,000 × 20,000 pixels (1.6 GB once decoded).
+NEWSARCHIVE_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSARCHIVE_IMAGE_MAX_PIXELS", 40_000_000))
 
 # --- Site --------------------------------------------------------------------------------
 SITE_NAME = os.environ.get("NEWSARCHIVE_SITE_NAME", "أرشيف الأخبار")

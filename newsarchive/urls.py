@@ -1,13 +1,19 @@
 """URL map: browse pages (articles.urls), search page and JSON API (articles.search.urls), admin."""
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.search.urls", namespace="search")),
     path("", include("articles.urls", namespace="articles")),
 ]
+
+if settings.NEWSARCHIVE_SERVE_MEDIA:
+    # Uploaded images where no web server sits in front (settings: NEWSARCHIVE_SERVE_MEDIA).
+    urlpatterns.insert(0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
 
 handler404 = "articles.views.page_not_found"
 handler500 = "articles.views.server_error"

@@ -9,6 +9,7 @@ from newsarchive.settings import DATA_DIR, HAYSTACK_CONNECTIONS
 
 TEST_TMP = Path(tempfile.mkdtemp(prefix="newsarchive-tests-"))
 HAYSTACK_CONNECTIONS["default"]["PATH"] = str(TEST_TMP / "whoosh_index")
+MEDIA_ROOT = TEST_TMP / "media"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

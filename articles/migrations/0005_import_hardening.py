@@ -70,6 +70,6 @@ def repair(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0002_index_queue")]
+    dependencies = [("articles", "0004_admin")]
 
     operations = [migrations.RunPython(repair, migrations.RunPython.noop, elidable=True)]

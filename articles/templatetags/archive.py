@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from hijridate import Gregorian
 
+from articles.images import lead_image
 from articles.models import Article, Brief, Section
 from articles.views import distinct_periods
 
@@ -139,6 +140,9 @@ def article_json_ld(context, article: Article) -> SafeString:
         data["author"] = {"@type": "Person", "name": article.byline}
     if article.publication:
         data["publisher"] = {"@type": "Organization", "name": article.publication.name}
+    photo = lead_image(article)
+    if photo:
+        data["image"] = [request.build_absolute_uri(photo.largest)]
     text = json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
     # Safe: < > & in the data are \u escapes, so nothing inside can close the element.
     return mark_safe(f'<script type="application/ld+json">{text}</script>')

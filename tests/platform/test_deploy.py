@@ -112,6 +112,9 @@ def nginx(tmp_path):
     static.mkdir(parents=True)
     (static / "site.0123456789ab.css").write_text("body{}")
     (static / "site.css").write_text("body{}")
+    media = tmp_path / "media" / "articles" / "ab"
+    media.mkdir(parents=True)
+    (media / "abcd-480.webp").write_bytes(b"RIFF\x00\x00\x00\x00WEBP")
     upstream = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
     http_port, https_port = free_port(), free_port()
@@ -121,6 +124,7 @@ def nginx(tmp_path):
         "/etc/letsencrypt/live/archive.example.org/privkey.pem": str(tmp_path / "key.pem"),
         "/etc/nginx/snippets/newsarchive-proxy.conf": str(DEPLOY / "newsarchive-proxy.conf"),
         "/srv/newsarchive/data/staticfiles/": f"{tmp_path / 'staticfiles'}/",
+        "/srv/newsarchive/data/media/": f"{tmp_path / 'media'}/",
         "127.0.0.1:8000": f"127.0.0.1:{upstream.server_port}",
         "listen 80;": f"listen 127.0.0.1:{http_port};",
         "listen [::]:80;": "",
@@ -183,6 +187,16 @@ def test_nginx_serves_hashed_static_files_for_a_year(nginx):
     status, headers, _ = get(f"{https}/static/css/site.css")
     assert status == 200
     assert headers["Cache-Control"] == "max-age=3600"
+
+
+def test_nginx_serves_uploaded_images_itself(nginx):
+    https, _ = nginx
+    status, headers, body = get(f"{https}/media/articles/ab/abcd-480.webp")
+    assert (status, body) == (200, b"RIFF\x00\x00\x00\x00WEBP")
+    assert headers["Content-Type"] == "image/webp"
+    assert headers["Cache-Control"] == "public, max-age=2592000"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert get(f"{https}/media/articles/ab/missing.webp")[0] == 404
 
 
 def test_nginx_proxies_with_forwarded_proto_and_redirects_http(nginx):

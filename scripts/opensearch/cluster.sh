@@ -42,7 +42,7 @@ build() {
     return 0
   fi
   echo "building the OpenSearch node (Maven; artifacts cached in ~/.m2)..."
-  (cd "$HERE" && mvn -q -B package -DskipTests)
+  (cd "$HERE" && mvn -q -B -Dstyle.color=never package -DskipTests)
   touch "$stamp"
 }
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 import unicodedata
-import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
@@ -18,6 +16,7 @@ from django.core.management import CommandError, call_command
 from articles.models import VariantSet
 from articles.search import analysis
 from articles.search import elasticsearch as es
+from tests.live_engine import es_request
 
 BUILTIN_FILTERS = {"lowercase", "arabic_stem"}
 SAMPLES = [
@@ -254,20 +253,8 @@ def test_engine_uses_the_arabic_analyzers_for_the_index_fields():
 
 # --- Against a real server ------------------------------------------------------------------------
 
-ES_URL = os.environ.get("NEWSARCHIVE_TEST_ELASTICSEARCH_URL", "").rstrip("/")
 
-
-def es_request(method: str, path: str, body: dict | None = None) -> dict:
-    data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
-    request = urllib.request.Request(
-        f"{ES_URL}{path}", data=data, method=method, headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
-
-
-@pytest.mark.skipif(not ES_URL, reason="set NEWSARCHIVE_TEST_ELASTICSEARCH_URL=http://host:9200 to run")
-def test_server_accepts_settings_and_analyzes_like_whoosh(settings_json):
+def test_server_accepts_settings_and_analyzes_like_whoosh(es_url, settings_json):
     index = f"newsarchive-test-{uuid.uuid4().hex[:8]}"
     es_request("PUT", f"/{index}", settings_json)
     try:

@@ -35,7 +35,7 @@ def index_dir(tmp_path) -> Path:
         yield path
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def es_url() -> str:
     """A live OpenSearch/Elasticsearch server's URL; skipped without one, failing under CI."""
     if not live_engine.ES_URL:
@@ -43,7 +43,7 @@ def es_url() -> str:
     return live_engine.ES_URL
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def cluster_allowed() -> None:
     """The fault tests may start and kill their own 3-node OpenSearch cluster."""
     if not live_engine.CLUSTER:

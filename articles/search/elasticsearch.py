@@ -17,16 +17,22 @@ variant map          ``arabic_variants`` synonym rules ``variant, ... => canonic
                      fields also every PREFIXES/SINGLE_PREFIXES + name form, to what
                      ``strip_clitics`` gives (``باستانه => استانا``, ``للبنان => لبنان``).
 PROTECTED            ``arabic_keywords`` keyword_marker (with the canonical spellings): never stemmed.
-light stem           ``arabic_long_prefix`` (drops و/ف before بال كال لل, so وبال... strips like بال)
-                     then Lucene's ``arabic_stem``: one prefix of ال وال بال كال فال لل و, then its
-                     suffix list (the same as ``SUFFIXES``). An approximation: Lucene also strips a
-                     leading و from any word of 4+ letters (وزير -> زير), where ours keeps both forms
-                     at index time and the unstripped one at query time.
+light stem           ``arabic_long_prefix`` (drops و/ف before بال كال لل, so وبال... strips like بال),
+                     ``arabic_keep_wa`` (hides a leading و that is not وال from Lucene, which would
+                     strip it from any word of 4+ letters: وزير -> زير; ``arabic_restore_wa`` puts it
+                     back), then Lucene's ``arabic_stem``: one prefix of ال وال بال كال فال لل, then
+                     its suffix list (the same as ``SUFFIXES``).
+index mode           ``arabic_readings`` (multiplexer): the light stem of the word and, for a word
+                     that may start with a one-letter clitic (و ف ب ل ك), of the word without it
+                     (``arabic_clitic``): وزير -> وزير + زير, as ``light_stems(index=True)``.
 ==================  ==================================================================================
 
-Analyzers: ``arabic_text`` (stemmed: text), ``arabic_title`` (the same chain under its own name, so
-titles can diverge later), ``arabic_text_exact`` (normalize + whole-word variants: text_exact and
-title_exact, filled by ``copy_to``). ``index_settings()`` returns the body for ``PUT /<index>``.
+Analyzers: ``arabic_text`` / ``arabic_title`` index text and titles (index mode; the two names let titles
+diverge later), ``arabic_text_query`` / ``arabic_title_query`` analyze queries (one stem, as
+``strip_clitics``), ``arabic_text_exact`` (normalize + whole-word variants: text_exact and title_exact,
+filled by ``copy_to``). ``index_settings()`` returns the body for ``PUT /<index>``. Every rule is checked
+against ``analysis.py`` on a real server (tests/platform/test_opensearch_analysis.py); the differences
+left are listed there and in docs/scaling.md.
 """
 
 from __future__ import annotations
@@ -37,11 +43,14 @@ from functools import lru_cache
 
 from articles.search import analysis
 
-# Lucene's ArabicStemmer prefixes (the ones ``arabic_stem`` strips after our long-prefix step).
+# Lucene's ArabicStemmer prefixes (the ones ``arabic_stem`` strips after our long-prefix step); its
+# bare "و" never reaches it: ``arabic_keep_wa`` hides it behind HIDDEN_WA.
 LUCENE_PREFIXES = ("ال", "وال", "بال", "كال", "فال", "لل", "و")
+HIDDEN_WA = "\ue000"  # a private-use character: no text of ours contains it after normalize()
 
-# Stemmed fields; each is copied into "<name>_exact" with the exact analyzer, as the Whoosh backend derives them.
-FIELD_ANALYZERS = {"text": "arabic_text", "title": "arabic_title"}
+# Stemmed fields (index analyzer, query analyzer); each is copied into "<name>_exact" with the exact
+# analyzer, as the Whoosh backend derives them.
+FIELD_ANALYZERS = {"text": ("arabic_text", "arabic_text_query"), "title": ("arabic_title", "arabic_title_query")}
 EXACT_ANALYZER = "arabic_text_exact"
 TEXT_KINDS = frozenset({"string", "text", "edge_ngram", "ngram"})
 # The fields of articles/search_indexes.py, for when no haystack index is at hand.
@@ -125,8 +134,27 @@ def keywords(variant_map: Mapping[str, str]) -> list[str]:
     return sorted({*analysis.PROTECTED, *variant_map.values()})
 
 
+def clitic_pattern(variant_map: Mapping[str, str]) -> str:
+    """A leading one-letter clitic to drop for the second index-mode reading (``light_stems(index=True)``).
+
+    Only where ours gives two readings: 4+ letters, not a name or canonical spelling (already whole,
+    after the synonyms), not a word our PREFIXES strip (one reading: ``strip_prefix``).
+    """
+    whole = "|".join(sorted(keywords(variant_map), key=lambda w: (-len(w), w)))
+    prefixes = "|".join(analysis.PREFIXES)
+    letters = "".join(sorted(analysis.SINGLE_PREFIXES))
+    return f"^(?!(?:{whole})$)(?!(?:{prefixes}).{{{analysis.MIN_STEM}}})[{letters}](?=.{{3}})"
+
+
+def _stem_chain() -> list[str]:
+    return ["arabic_long_prefix", "arabic_keywords", "arabic_keep_wa", "arabic_stem", "arabic_restore_wa"]
+
+
 def analysis_settings(variant_map: Mapping[str, str]) -> dict:
     fold = [f"{_escape(ch)} => {_escape(target)}" for ch, target in sorted(char_mappings().items())]
+    front = ["lowercase", "arabic_stop", "arabic_variants"]
+    index_chain = [*front, "arabic_readings"]
+    query_chain = [*front, *_stem_chain()]
     return {
         "char_filter": {"arabic_fold": {"type": "mapping", "mappings": fold}},
         "filter": {
@@ -144,33 +172,29 @@ def analysis_settings(variant_map: Mapping[str, str]) -> dict:
                 "pattern": "^[\u0648\u0641](?=(?:\u0628\u0627\u0644|\u0643\u0627\u0644|\u0644\u0644)..)",
                 "replacement": "",
             },
+            "arabic_keep_wa": {
+                "type": "pattern_replace",
+                # Lucene strips و from any 4+-letter word; ours only as part of وال (+2 letters).
+                "pattern": f"^\u0648(?!\u0627\u0644.{{{analysis.MIN_STEM}}})",
+                "replacement": HIDDEN_WA,
+            },
+            "arabic_restore_wa": {"type": "pattern_replace", "pattern": f"^{HIDDEN_WA}", "replacement": "\u0648"},
+            "arabic_clitic": {"type": "pattern_replace", "pattern": clitic_pattern(variant_map), "replacement": ""},
+            "arabic_readings": {
+                "type": "multiplexer",
+                "filters": [", ".join(_stem_chain()), ", ".join(["arabic_clitic", *_stem_chain()])],
+                "preserve_original": False,
+            },
         },
         "analyzer": {
-            "arabic_text": {
-                "type": "custom",
-                "char_filter": ["arabic_fold"],
-                "tokenizer": "standard",
-                "filter": [
-                    "lowercase",
-                    "arabic_stop",
-                    "arabic_variants",
-                    "arabic_long_prefix",
-                    "arabic_keywords",
-                    "arabic_stem",
-                ],
-            },
-            "arabic_title": {
-                "type": "custom",
-                "char_filter": ["arabic_fold"],
-                "tokenizer": "standard",
-                "filter": [
-                    "lowercase",
-                    "arabic_stop",
-                    "arabic_variants",
-                    "arabic_long_prefix",
-                    "arabic_keywords",
-                    "arabic_stem",
-                ],
+            **{
+                name: {"type": "custom", "char_filter": ["arabic_fold"], "tokenizer": "standard", "filter": chain}
+                for name, chain in [
+                    ("arabic_text", index_chain),
+                    ("arabic_title", index_chain),
+                    ("arabic_text_query", query_chain),
+                    ("arabic_title_query", query_chain),
+                ]
             },
             "arabic_text_exact": {
                 "type": "custom",
@@ -194,7 +218,13 @@ def field_mappings(fields: Mapping | None = None) -> dict:
     properties: dict[str, dict] = {name: {"type": "keyword"} for name in ("id", "django_ct", "django_id")}
     for name, kind in kinds:
         if name in FIELD_ANALYZERS and kind in TEXT_KINDS:
-            properties[name] = {"type": "text", "analyzer": FIELD_ANALYZERS[name], "copy_to": f"{name}_exact"}
+            index_analyzer, query_analyzer = FIELD_ANALYZERS[name]
+            properties[name] = {
+                "type": "text",
+                "analyzer": index_analyzer,
+                "search_analyzer": query_analyzer,
+                "copy_to": f"{name}_exact",
+            }
             properties[f"{name}_exact"] = {"type": "text", "analyzer": EXACT_ANALYZER}
         elif kind in {"date", "datetime"}:
             properties[name] = {"type": "date"}

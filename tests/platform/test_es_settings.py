@@ -156,8 +156,15 @@ def test_analyzers_and_mapping_refer_to_defined_components(settings_json):
         assert all(cf in config["char_filter"] for cf in analyzer["char_filter"])
         assert all(f in config["filter"] or f in BUILTIN_FILTERS for f in analyzer["filter"]), name
     properties = settings_json["mappings"]["properties"]
-    assert properties["text"] == {"type": "text", "analyzer": "arabic_text", "copy_to": "text_exact"}
-    assert properties["title"] == {"type": "text", "analyzer": "arabic_title", "copy_to": "title_exact"}
+    for name in ("text", "title"):
+        assert properties[name] == {
+            "type": "text",
+            "analyzer": f"arabic_{name}",
+            "search_analyzer": f"arabic_{name}_query",
+            "copy_to": f"{name}_exact",
+        }
+    for chain in config["filter"]["arabic_readings"]["filters"]:
+        assert all(f.strip() in config["filter"] or f.strip() in BUILTIN_FILTERS for f in chain.split(",")), chain
     assert properties["text_exact"] == {"type": "text", "analyzer": "arabic_text_exact"}
     assert properties["title_exact"] == {"type": "text", "analyzer": "arabic_text_exact"}
     assert properties["published_at"] == {"type": "date"}

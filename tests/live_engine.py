@@ -12,6 +12,9 @@ from __future__ import annotations
 import json
 import os
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -34,3 +37,25 @@ def es_request(method: str, path: str, body: dict | list | None = None, base: st
     )
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read())
+
+
+@contextmanager
+def es_connection(base: str, index: str, **options) -> Iterator:
+    """The default haystack connection on the server at ``base``, index/alias ``index``; afterwards every
+    index of that name (the alias, its build indices) is deleted and the connection restored."""
+    from haystack import connections
+
+    from articles.search.engine_url import haystack_connection
+    from tests.searchutil import search_connection
+
+    parts = urlsplit(base)
+    scheme = "elasticsearch+https" if parts.scheme == "https" else "elasticsearch"
+    query = "&".join(f"{key}={value}" for key, value in options.items())
+    url = f"{scheme}://{parts.netloc}/{index}" + (f"?{query}" if query else "")
+    with search_connection(haystack_connection(url, "")):
+        backend = connections["default"].get_backend()
+        try:
+            yield backend
+        finally:
+            backend.conn.indices.delete(index=f"{index}-build-*", ignore=404)  # the alias goes with them
+            backend.conn.indices.delete(index=index, ignore=404)

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from functools import lru_cache
 
 from articles.search import analysis
@@ -237,14 +238,25 @@ def field_mappings(fields: Mapping | None = None) -> dict:
     return properties
 
 
-def index_settings(variant_map: Mapping[str, str] | None = None, fields: Mapping | None = None) -> dict:
-    """The body of ``PUT /<index>``: analysis settings and mapping. Loads the active variant sets by default."""
+def index_settings(
+    variant_map: Mapping[str, str] | None = None,
+    fields: Mapping | None = None,
+    shards: int = 1,
+    replicas: int | None = None,
+) -> dict:
+    """The body of ``PUT /<index>``: analysis settings and mapping. Loads the active variant sets by default.
+
+    ``replicas`` None leaves the server's default (1: yellow on a single node, green on two or more).
+    """
     if variant_map is None:
         from articles.search.variants import load_variant_map
 
         variant_map = load_variant_map()
+    index: dict = {"number_of_shards": shards}
+    if replicas is not None:
+        index["number_of_replicas"] = replicas
     return {
-        "settings": {"index": {"number_of_shards": 1}, "analysis": analysis_settings(variant_map)},
+        "settings": {"index": index, "analysis": analysis_settings(variant_map)},
         "mappings": {"properties": field_mappings(fields)},
     }
 
@@ -270,10 +282,36 @@ if Elasticsearch7SearchBackend is not None:
         page reads it through portable.run_search.
         """
 
+        def __init__(self, connection_alias, **connection_options):
+            super().__init__(connection_alias, **connection_options)
+            self.options = connection_options
+            self.shards = int(connection_options.get("SHARDS", 1))
+            replicas = connection_options.get("REPLICAS")
+            self.replicas = None if replicas is None else int(replicas)
+
         def setup(self):
-            settings = index_settings()
+            settings = index_settings(shards=self.shards, replicas=self.replicas)
             self.DEFAULT_SETTINGS = {"settings": settings["settings"]}
             super().setup()
+
+        def indexed_stamps(self) -> dict[int, object]:
+            """{article pk: stored ``modified``} of every document, read from ``_source`` (the stamp
+            as sent, microseconds included: the date field itself keeps milliseconds)."""
+            from elasticsearch.helpers import scan
+
+            hits = scan(self.conn, index=self.index_name, query={"_source": ["django_id", "modified"]}, size=2000)
+            stamps = {}
+            for hit in hits:
+                source = hit["_source"]
+                modified = source.get("modified")
+                stamps[int(source["django_id"])] = datetime.fromisoformat(modified) if modified else None
+            return stamps
+
+        def rebuild(self, chunk: int = 1000, progress=None) -> dict:
+            """Build a new index beside the live one, swap the alias to it, then catch up (alias_rebuild.py)."""
+            from articles.search.alias_rebuild import rebuild_behind_alias
+
+            return rebuild_behind_alias(self, chunk=chunk, progress=progress)
 
         def build_schema(self, fields):
             content_field_name, _ = super().build_schema(fields)

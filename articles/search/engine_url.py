@@ -7,8 +7,10 @@ Safe to import from settings (standard library only).
 ``elasticsearch://host:9200/index`` Elasticsearch 7 / OpenSearch over HTTP, index (or alias) ``index``
 ``elasticsearch+https://user:pw@host:9200/index``  the same over HTTPS, with basic auth
 ``solr://host:8983/solr/core``      haystack's Solr backend (``solr+https://`` for HTTPS)
-Query parameter ``timeout`` (seconds) applies to the HTTP backends. Their errors are raised
-(``SILENTLY_FAIL`` off), so an engine that is down is reported, not shown as "no results".
+Query parameter ``timeout`` (seconds) applies to the HTTP backends; ``shards`` and ``replicas`` to the
+indices that ``build_index`` creates on Elasticsearch/OpenSearch (default 1 shard, the server's
+replicas). Their errors are raised (``SILENTLY_FAIL`` off), so an engine that is down is reported,
+not shown as "no results".
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ def haystack_connection(url: str, default_path: str) -> dict:
         index = unquote(parts.path).strip("/")
         if not index or "/" in index:
             raise ValueError(f"search URL {url!r} must name one index: elasticsearch://host:9200/<index>")
+        for key in ("shards", "replicas"):
+            if key in query:
+                connection[key.upper()] = int(query[key])
         return {"ENGINE": ELASTICSEARCH_ENGINE, "URL": f"{http}/", "INDEX_NAME": index, **connection}
     core = parts.path.rstrip("/")
     if not core:

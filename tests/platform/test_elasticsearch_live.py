@@ -9,31 +9,21 @@ machine, failing under CI. Each test works in its own throwaway index, deleted a
 from __future__ import annotations
 
 import uuid
-from urllib.parse import urlsplit
 
 import pytest
 from django.db import transaction
-from haystack import connections
 
-from articles.search.engine_url import haystack_connection
 from articles.search.query import SearchParams, run_search
+from tests.live_engine import es_connection
 from tests.search.test_query import make_corpus
-from tests.searchutil import search_connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def es_index(es_url):
-    parts = urlsplit(es_url)
-    scheme = "elasticsearch+https" if parts.scheme == "https" else "elasticsearch"
-    name = f"newsarchive-test-{uuid.uuid4().hex[:8]}"
-    with search_connection(haystack_connection(f"{scheme}://{parts.netloc}/{name}", "")):
-        backend = connections["default"].get_backend()
-        try:
-            yield backend
-        finally:
-            backend.conn.indices.delete(index=name, ignore=[404])
+    with es_connection(es_url, f"newsarchive-test-{uuid.uuid4().hex[:8]}") as backend:
+        yield backend
 
 
 @pytest.fixture

@@ -168,6 +168,8 @@ HAYSTACK_CUSTOM_HIGHLIGHTER = "articles.search.highlight.ArabicHighlighter"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 # Index edits right after they commit; bulk imports switch this off and build the index in one pass.
 NEWSARCHIVE_SEARCH_REALTIME = env_bool("NEWSARCHIVE_SEARCH_REALTIME", True)
+# How long a write to Elasticsearch/OpenSearch is retried while the cluster recovers (a node lost).
+NEWSARCHIVE_SEARCH_WRITE_RETRY_SECONDS = float(os.environ.get("NEWSARCHIVE_SEARCH_WRITE_RETRY_SECONDS", 30))
 SEARCH_MAX_QUERY_LENGTH = 256
 SEARCH_MAX_TERMS = 12
 

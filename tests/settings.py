@@ -22,3 +22,5 @@ CACHES = {"default": cache_config_from_url("locmem://", DATA_DIR)}
 # content version never moves): whole-page caching is off here and tested on its own in
 # tests/platform/test_cache.py, which turns it on.
 PAGE_CACHE_SECONDS = 0
+# A write to an engine that is down fails at once here; the cluster fault tests turn retries on.
+NEWSARCHIVE_SEARCH_WRITE_RETRY_SECONDS = 0

@@ -273,6 +273,7 @@ except ImportError:  # the client is not installed; haystack raises MissingDepen
 
 
 if Elasticsearch7SearchBackend is not None:
+    from articles.search.backend import SearchUnavailable
     from articles.search.haystack_writes import HaystackWritesMixin
 
     class ArabicElasticsearchBackend(HaystackWritesMixin, Elasticsearch7SearchBackend):
@@ -297,21 +298,33 @@ if Elasticsearch7SearchBackend is not None:
         def indexed_stamps(self) -> dict[int, object]:
             """{article pk: stored ``modified``} of every document, read from ``_source`` (the stamp
             as sent, microseconds included: the date field itself keeps milliseconds)."""
+            from elasticsearch import TransportError
             from elasticsearch.helpers import scan
 
             hits = scan(self.conn, index=self.index_name, query={"_source": ["django_id", "modified"]}, size=2000)
             stamps = {}
-            for hit in hits:
-                source = hit["_source"]
-                modified = source.get("modified")
-                stamps[int(source["django_id"])] = datetime.fromisoformat(modified) if modified else None
+            try:
+                for hit in hits:
+                    source = hit["_source"]
+                    modified = source.get("modified")
+                    stamps[int(source["django_id"])] = datetime.fromisoformat(modified) if modified else None
+            except TransportError as exc:
+                raise SearchUnavailable(self.describe_failure(exc)) from exc
             return stamps
+
+        def describe_failure(self, exc: Exception) -> str:
+            return f"search engine at {self.options.get('URL')} (index {self.index_name}) failed: {exc!r}"
 
         def rebuild(self, chunk: int = 1000, progress=None) -> dict:
             """Build a new index beside the live one, swap the alias to it, then catch up (alias_rebuild.py)."""
+            from elasticsearch import TransportError
+
             from articles.search.alias_rebuild import rebuild_behind_alias
 
-            return rebuild_behind_alias(self, chunk=chunk, progress=progress)
+            try:
+                return rebuild_behind_alias(self, chunk=chunk, progress=progress)
+            except TransportError as exc:
+                raise SearchUnavailable(self.describe_failure(exc)) from exc
 
         def build_schema(self, fields):
             content_field_name, _ = super().build_schema(fields)

@@ -13,11 +13,13 @@ was killed are removed first.
 
 import os
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from haystack import connections
 from tqdm import tqdm
 
 from articles.search import indexing
+from articles.search.alias_rebuild import RebuildError
+from articles.search.backend import SearchUnavailable
 from articles.search.lifecycle import human_size
 
 
@@ -41,7 +43,10 @@ class Command(BaseCommand):
 
         try:
             if hasattr(backend, "rebuild"):
-                report = backend.rebuild(chunk=options["chunk"], progress=progress)
+                try:
+                    report = backend.rebuild(chunk=options["chunk"], progress=progress)
+                except (SearchUnavailable, RebuildError) as exc:
+                    raise CommandError(str(exc)) from exc
             else:
                 report = indexing.build(procs=options["procs"], chunk=options["chunk"], progress=progress)
         finally:

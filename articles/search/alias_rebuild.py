@@ -9,16 +9,27 @@ the new one, never none. The first rebuild replaces a plain index of that name (
 one) by the alias in the same call. Edits saved during the build went to the old index; the
 catch-up re-reads what differs (``indexing.repair``: missing, stale, extra) into the new one.
 Old indices are deleted afterwards, as are ``<alias>-build-*`` leftovers of a killed build.
+
+The "did you mean" vocabulary (``analysis.count_spellings`` of every document, as the Whoosh build
+writes ``spelling.tsv``) is counted while the documents are prepared and stored in a small index
+beside the new one, ``<index>-spelling`` (chunks of ``{word: documents}``, not indexed); readers
+load it once per live index (``spell_vocabulary``) and hand it to ``query.suggest``.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import Counter
 from datetime import UTC, datetime
 
 from haystack import connections
 
+from articles.search import analysis
+
 BUILD_INFIX = "-build-"
+SPELLING_SUFFIX = "-spelling"
+SPELLING_CHUNK = 5000  # words per stored document
 
 
 class RebuildError(RuntimeError):
@@ -37,7 +48,8 @@ def rebuild_behind_alias(backend, chunk: int = 1000, progress=None) -> dict:
     conn, alias = backend.conn, backend.index_name
     started = time.monotonic()
     live_before = _indices_behind(conn, alias)
-    leftovers = sorted(set(conn.indices.get(index=f"{alias}{BUILD_INFIX}*")) - set(live_before))
+    keep = {*live_before, *(name + SPELLING_SUFFIX for name in live_before)}
+    leftovers = sorted(set(conn.indices.get(index=f"{alias}{BUILD_INFIX}*")) - keep)
     if leftovers:
         conn.indices.delete(index=",".join(leftovers))
 
@@ -45,6 +57,7 @@ def rebuild_behind_alias(backend, chunk: int = 1000, progress=None) -> dict:
     options = {**backend.options, "INDEX_NAME": target}
     builder = type(backend)(backend.connection_alias, **options)
     builder.setup()  # creates the index with the generated settings and mapping
+    builder.spell_counter = Counter()
     conn.indices.put_settings(index=target, body={"index": {"refresh_interval": "-1", "number_of_replicas": 0}})
 
     index = connections[backend.connection_alias].get_unified_index().get_index(_article_model())
@@ -66,6 +79,7 @@ def rebuild_behind_alias(backend, chunk: int = 1000, progress=None) -> dict:
         if progress:
             progress(done, total)
     build_seconds = time.monotonic() - started
+    _store_spellings(conn, target + SPELLING_SUFFIX, analysis.spell_counts(builder.spell_counter))
 
     replicas = backend.replicas
     conn.indices.put_settings(index=target, body={"index": {"refresh_interval": None, "number_of_replicas": replicas}})
@@ -90,7 +104,7 @@ def rebuild_behind_alias(backend, chunk: int = 1000, progress=None) -> dict:
     updated, removed = indexing.repair()  # edits saved meanwhile reached the old index only
     old = [name for name in live_before if name != target]
     if old:
-        conn.indices.delete(index=",".join(old), ignore=404)
+        conn.indices.delete(index=",".join(old + [name + SPELLING_SUFFIX for name in old]), ignore=404)
     return {
         "articles": done,
         "index": target,
@@ -100,6 +114,48 @@ def rebuild_behind_alias(backend, chunk: int = 1000, progress=None) -> dict:
         "build_seconds": build_seconds,
         "total_seconds": time.monotonic() - started,
     }
+
+
+def _store_spellings(conn, name: str, counts: dict[str, int]) -> None:
+    from elasticsearch.helpers import bulk
+
+    conn.indices.create(
+        index=name,
+        body={"settings": {"number_of_shards": 1}, "mappings": {"enabled": False}},
+    )
+    words = sorted(counts.items())
+    chunks = [dict(words[i : i + SPELLING_CHUNK]) for i in range(0, len(words), SPELLING_CHUNK)]
+    bulk(conn, ({"_index": name, "_id": str(i), "counts": chunk} for i, chunk in enumerate(chunks)))
+    conn.indices.refresh(index=name)
+
+
+_vocabularies: dict[tuple, object] = {}
+_vocabularies_lock = threading.Lock()
+
+
+def spell_vocabulary(backend):
+    """``query.SpellVocabulary`` of the index behind the alias (empty without a stored word list)."""
+    from elasticsearch.helpers import scan
+
+    from articles.search.query import SpellVocabulary
+
+    conn, alias = backend.conn, backend.index_name
+    live = _indices_behind(conn, alias) or [alias]
+    key = (str(backend.options.get("URL")), tuple(live))
+    cached = _vocabularies.get(key)
+    if cached is not None:
+        return cached
+    counts: dict[str, int] = {}
+    names = ",".join(name + SPELLING_SUFFIX for name in live)
+    if conn.indices.exists(index=names):
+        for hit in scan(conn, index=names, query={"query": {"match_all": {}}}):
+            for word, count in hit["_source"]["counts"].items():
+                counts[word] = counts.get(word, 0) + count
+    vocabulary = SpellVocabulary(counts)
+    with _vocabularies_lock:
+        _vocabularies.clear()  # one live index at a time: drop the previous one's words
+        _vocabularies[key] = vocabulary
+    return vocabulary
 
 
 def _article_model():

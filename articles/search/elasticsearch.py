@@ -290,6 +290,22 @@ if Elasticsearch7SearchBackend is not None:
             replicas = connection_options.get("REPLICAS")
             self.replicas = None if replicas is None else int(replicas)
 
+        supports_fuzzy = True  # portable.py: ``word~1`` on the exact fields
+        has_exact_fields = True  # text_exact/title_exact, filled by copy_to
+        spell_counter = None  # a Counter while build_index fills a new index: the "did you mean" words
+
+        def _prepare_object(self, index, obj):
+            prepared = super()._prepare_object(index, obj)
+            if self.spell_counter is not None:
+                analysis.count_spellings(prepared.get(self.content_field_name, ""), self.spell_counter)
+            return prepared
+
+        def spell_vocabulary(self):
+            """The "did you mean" word list stored beside the live index by build_index (alias_rebuild.py)."""
+            from articles.search.alias_rebuild import spell_vocabulary
+
+            return spell_vocabulary(self)
+
         def setup(self):
             settings = index_settings(shards=self.shards, replicas=self.replicas)
             self.DEFAULT_SETTINGS = {"settings": settings["settings"]}

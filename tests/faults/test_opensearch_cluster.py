@@ -89,6 +89,7 @@ class Load:
         self.stop = threading.Event()
         self.searches: list[tuple[float, str]] = []  # (time, "ok" | "wrong" | error repr)
         self.saved: list[tuple[float, int]] = []
+        self.save_seconds: list[float] = []  # each save with its indexing at commit
         self.threads = [threading.Thread(target=self.read) for _ in range(2)]
         self.threads.append(threading.Thread(target=self.edit))
 
@@ -104,9 +105,11 @@ class Load:
         n = 0
         while not self.stop.is_set():
             n += 1
+            began = time.monotonic()
             with transaction.atomic():  # indexed at commit, with the retries of haystack_writes
                 article = make_article(title=f"محفوظ رقم {n}", paragraphs=["نص حفظه المحرر أثناء العطل."])
             self.saved.append((time.monotonic(), article.pk))
+            self.save_seconds.append(time.monotonic() - began)
             self.stop.wait(1.0)
 
     def since(self, t: float, kind: str = "ok") -> int:
@@ -132,6 +135,7 @@ def test_one_node_killed_under_load(es_cluster):
     call_command("build_index", stdout=StringIO(), stderr=StringIO())
     shards = es_request("GET", f"/{es_cluster.index_name}/_search_shards", base=FIRST)["shards"]
     assert len(shards) == 3 and all(len(copies) == 2 for copies in shards)  # 3 primaries, 1 replica each
+    manager = es_request("GET", "/_cat/cluster_manager?format=json", base=FIRST)[0]["node"]
     started = time.monotonic()
     with Load(arts["astana"].pk) as load:
         wait_for(lambda: load.since(started) >= 20 and load.saves_since(started) >= 2, 60, "load to start")
@@ -157,6 +161,8 @@ def test_one_node_killed_under_load(es_cluster):
         "kill_to_green_s": round(back - killed, 2),
         "restart_to_green_s": round(back - restarted, 2),
         "saves": len(load.saved),
+        "slowest_save_s": round(max(load.save_seconds), 2),
+        "killed_node_was_cluster_manager": manager == "node-1",
         "error_samples": sorted({what for _, what in errors})[:5],
     }
     REPORT.parent.mkdir(exist_ok=True)

@@ -311,22 +311,24 @@ if Elasticsearch7SearchBackend is not None:
             self.DEFAULT_SETTINGS = {"settings": settings["settings"]}
             super().setup()
 
-        def indexed_stamps(self) -> dict[int, object]:
-            """{article pk: stored ``modified``} of every document, read from ``_source`` (the stamp
-            as sent, microseconds included: the date field itself keeps milliseconds)."""
+        def indexed_values(self, field: str) -> dict:
+            """{article pk: ``field`` as stored in ``_source``} of every document (the value as sent:
+            a date keeps its microseconds, which the date field itself truncates to milliseconds)."""
             from elasticsearch import TransportError
             from elasticsearch.helpers import scan
 
-            hits = scan(self.conn, index=self.index_name, query={"_source": ["django_id", "modified"]}, size=2000)
-            stamps = {}
+            hits = scan(self.conn, index=self.index_name, query={"_source": ["django_id", field]}, size=2000)
             try:
-                for hit in hits:
-                    source = hit["_source"]
-                    modified = source.get("modified")
-                    stamps[int(source["django_id"])] = datetime.fromisoformat(modified) if modified else None
+                return {int(hit["_source"]["django_id"]): hit["_source"].get(field) for hit in hits}
             except TransportError as exc:
                 raise SearchUnavailable(self.describe_failure(exc)) from exc
-            return stamps
+
+        def indexed_stamps(self) -> dict[int, object]:
+            """{article pk: stored ``modified``} of every document, microseconds included."""
+            return {
+                pk: datetime.fromisoformat(value) if value else None
+                for pk, value in self.indexed_values("modified").items()
+            }
 
         def describe_failure(self, exc: Exception) -> str:
             return f"search engine at {self.options.get('URL')} (index {self.index_name}) failed: {exc!r}"

@@ -19,10 +19,9 @@ from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import images
 from articles.fields import BoundedDateTimeField, HttpURLField, PlainCharField, PlainTextField
 from articles.textrules import slug_for
-
-from articles import images
 
 _TITLE_KEY_DROP = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u0640\W_]+")
 

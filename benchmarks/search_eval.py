@@ -18,6 +18,10 @@ MRR uses the first such rank up to 50 (0 beyond). The systems index the same doc
             (``rebuild_index``) from the same articles imported into a throwaway database.
   portable  (opt-in: ``--systems archive,portable``) the search page's path on other engines,
             ``articles.search.portable.run_search`` (haystack's SearchQuerySet), on the archive's index.
+  opensearch (opt-in: ``--systems archive,opensearch``, with ``NEWSARCHIVE_BENCH_OPENSEARCH_URL=
+            http://127.0.0.1:9250``, e.g. ``scripts/opensearch/cluster.sh start``) the same articles indexed
+            by ``build_index`` into a real OpenSearch node (generated Arabic settings) and searched by
+            ``run_search``, which takes the portable path there. Its index is deleted at the end.
 
 The corpus is read in place from ``$NEWSARCHIVE_SHARED_DIR/data/saudinewsnet`` (never copied); every index and
 the throwaway database live in a temporary directory removed at the end.
@@ -493,6 +497,43 @@ class Portable(Archive):
         return SearchParams, run_search
 
 
+class OpenSearch(Archive):
+    """The archive on a real OpenSearch node: build_index fills it, run_search goes the portable path."""
+
+    name = "opensearch"
+
+    def index(self, docs: list[Doc]) -> None:
+        from django.core.management import call_command
+        from haystack import connections
+
+        from articles.search import variants
+        from articles.search.backend import reset_searchers
+        from articles.search.engine_url import haystack_connection
+
+        base = os.environ.get("NEWSARCHIVE_BENCH_OPENSEARCH_URL", "").rstrip("/")
+        if not base:
+            raise RuntimeError("set NEWSARCHIVE_BENCH_OPENSEARCH_URL=http://127.0.0.1:9250 (cluster.sh start)")
+        if Archive._built is None:
+            super().index(docs)  # the database (and the Whoosh index, unused here)
+        self.pk_to_key = Archive._built
+        self.alias = f"search-eval-{os.getpid()}"
+        url = base.replace("http://", "elasticsearch://").replace("https://", "elasticsearch+https://")
+        # From here on the default connection is OpenSearch: list this system after the Whoosh ones.
+        connections.connections_info["default"] = haystack_connection(f"{url}/{self.alias}", "")
+        connections.reload("default")
+        reset_searchers()
+        variants.invalidate()
+        call_command("build_index", verbosity=0)
+        self.params, self.run = self.runner()
+
+    def close(self) -> None:
+        from haystack import connections
+
+        backend = connections["default"].get_backend()
+        backend.conn.indices.delete(index=f"{self.alias}-build-*", ignore=404)
+        backend.conn.indices.delete(index=self.alias, ignore=404)
+
+
 # --- evaluation ------------------------------------------------------------------------------------------
 def evaluate(system, queries: list[Query], relevant: dict[str, set[str]]) -> dict[str, dict]:
     sums: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
@@ -587,7 +628,7 @@ def main(argv: list[str] | None = None) -> int:
         queries = general + names
 
         makers = {"haystack": lambda: HaystackDefault(workdir), "lucene": lambda: LuceneArabicBM25(workdir),
-                  "archive": Archive, "portable": Portable}  # fmt: skip
+                  "archive": Archive, "portable": Portable, "opensearch": OpenSearch}  # fmt: skip
         results, build = {}, {}
         for name in args.systems.split(","):
             system = makers[name]()
@@ -603,6 +644,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: indexed in {index_seconds:.1f}s", file=sys.stderr)
             results[name] = evaluate(system, queries, relevant)
             results[name]["_build"] = build[name]
+            if hasattr(system, "close"):
+                system.close()
             print(f"{name}: {results[name]['_timing']['ms_per_query']:.1f} ms/query", file=sys.stderr)
 
         classes = [c for c in [*PERTURBATIONS, "names_control", "names"] if any(c in r for r in results.values())]

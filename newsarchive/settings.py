@@ -203,6 +203,10 @@ SEARCH_EXPORT_MAX_ROWS = int(os.environ.get("NEWSARCHIVE_SEARCH_EXPORT_MAX_ROWS"
 IMPORT_MAX_FILE_BYTES = int(os.environ.get("NEWSARCHIVE_IMPORT_MAX_FILE_BYTES", 64 * 1024 * 1024))
 IMPORT_MAX_LINE_BYTES = int(os.environ.get("NEWSARCHIVE_IMPORT_MAX_LINE_BYTES", 16 * 1024 * 1024))
 
+# --- Search engines ----------------------------------------------------------------------
+# How long a write to Elasticsearch/OpenSearch is retried while the cluster recovers (a node lost).
+NEWSARCHIVE_SEARCH_WRITE_RETRY_SECONDS = float(os.environ.get("NEWSARCHIVE_SEARCH_WRITE_RETRY_SECONDS", 30))
+
 # --- Cache -------------------------------------------------------------------------------
 # Default: a file cache in DATA_DIR/cache, shared by all gunicorn workers of one host, so an edit
 # invalidates every worker's pages and the admin login throttle counts across workers.

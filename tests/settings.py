@@ -26,3 +26,5 @@ PAGE_CACHE_SECONDS = 0
 # In-process tests have no writer process: index tasks are applied right after each commit
 # (articles/search/indexing.py). The queue itself, and the writer, are tested with this off.
 NEWSARCHIVE_SEARCH_EAGER = True
+# A write to an engine that is down fails at once here; the cluster fault tests turn retries on.
+NEWSARCHIVE_SEARCH_WRITE_RETRY_SECONDS = 0

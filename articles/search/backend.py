@@ -119,6 +119,8 @@ def _exchange(a: str, b: str) -> bool:
 
 
 class ArabicWhooshSearchBackend(WhooshSearchBackend):
+    has_exact_fields = True  # text_exact/title_exact: portable.py searches them too
+
     def setup(self):
         """Schema only: the index is opened lazily, read-only for searches, created only by writers."""
         from haystack import connections

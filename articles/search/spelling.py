@@ -163,3 +163,15 @@ def correction(vocabulary: SpellVocabulary, word: str, known: bool, deadline: fl
     if own <= RARE_MAX_COUNT and best_count >= max(RARE_MIN_COUNT, RARE_RATIO * max(own, 1)):
         return best
     return None
+
+
+def suggest(vocabulary: SpellVocabulary, words: list[str], unknown: list[str]) -> str | None:
+    """The query's words with each unknown one replaced by its nearest known spelling ("did you
+    mean", on engines that search the word as typed); None when none has a candidate."""
+    replaced = False
+    out = []
+    for word in words:
+        found = candidates(vocabulary, word) if word in unknown else []
+        out.append(found[0] if found else word)
+        replaced = replaced or bool(found)
+    return " ".join(out) if replaced else None

@@ -35,6 +35,26 @@ DEFAULT = "/var/lib/newsarchive/whoosh_index"
             },
         ),
         (
+            "elasticsearch://127.0.0.1:9251,127.0.0.1:9252/newsarchive?shards=3&replicas=1",
+            {
+                "ENGINE": "articles.search.elasticsearch.ArabicElasticsearchEngine",
+                "URL": ["http://127.0.0.1:9251/", "http://127.0.0.1:9252/"],
+                "INDEX_NAME": "newsarchive",
+                "SHARDS": 3,
+                "REPLICAS": 1,
+                "SILENTLY_FAIL": False,
+            },
+        ),
+        (
+            "elasticsearch+https://app:pw@a:9200,b:9200/newsarchive",
+            {
+                "ENGINE": "articles.search.elasticsearch.ArabicElasticsearchEngine",
+                "URL": ["https://app:pw@a:9200/", "https://app:pw@b:9200/"],
+                "INDEX_NAME": "newsarchive",
+                "SILENTLY_FAIL": False,
+            },
+        ),
+        (
             "solr://127.0.0.1:8983/solr/newsarchive",
             {
                 "ENGINE": "articles.search.solr.ArchiveSolrEngine",

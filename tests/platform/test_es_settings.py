@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 import unicodedata
-import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
@@ -18,6 +16,7 @@ from django.core.management import CommandError, call_command
 from articles.models import VariantSet
 from articles.search import analysis
 from articles.search import elasticsearch as es
+from tests.live_engine import es_request
 
 BUILTIN_FILTERS = {"lowercase", "arabic_stem"}
 SAMPLES = [
@@ -157,8 +156,15 @@ def test_analyzers_and_mapping_refer_to_defined_components(settings_json):
         assert all(cf in config["char_filter"] for cf in analyzer["char_filter"])
         assert all(f in config["filter"] or f in BUILTIN_FILTERS for f in analyzer["filter"]), name
     properties = settings_json["mappings"]["properties"]
-    assert properties["text"] == {"type": "text", "analyzer": "arabic_text", "copy_to": "text_exact"}
-    assert properties["title"] == {"type": "text", "analyzer": "arabic_title", "copy_to": "title_exact"}
+    for name in ("text", "title"):
+        assert properties[name] == {
+            "type": "text",
+            "analyzer": f"arabic_{name}",
+            "search_analyzer": f"arabic_{name}_query",
+            "copy_to": f"{name}_exact",
+        }
+    for chain in config["filter"]["arabic_readings"]["filters"]:
+        assert all(f.strip() in config["filter"] or f.strip() in BUILTIN_FILTERS for f in chain.split(",")), chain
     assert properties["text_exact"] == {"type": "text", "analyzer": "arabic_text_exact"}
     assert properties["title_exact"] == {"type": "text", "analyzer": "arabic_text_exact"}
     assert properties["published_at"] == {"type": "date"}
@@ -254,20 +260,8 @@ def test_engine_uses_the_arabic_analyzers_for_the_index_fields():
 
 # --- Against a real server ------------------------------------------------------------------------
 
-ES_URL = os.environ.get("NEWSARCHIVE_TEST_ELASTICSEARCH_URL", "").rstrip("/")
 
-
-def es_request(method: str, path: str, body: dict | None = None) -> dict:
-    data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
-    request = urllib.request.Request(
-        f"{ES_URL}{path}", data=data, method=method, headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
-
-
-@pytest.mark.skipif(not ES_URL, reason="set NEWSARCHIVE_TEST_ELASTICSEARCH_URL=http://host:9200 to run")
-def test_server_accepts_settings_and_analyzes_like_whoosh(settings_json):
+def test_server_accepts_settings_and_analyzes_like_whoosh(es_url, settings_json):
     index = f"newsarchive-test-{uuid.uuid4().hex[:8]}"
     es_request("PUT", f"/{index}", settings_json)
     try:

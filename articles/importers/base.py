@@ -318,7 +318,7 @@ class Importer:
             region=record.region[:100],
             text=record.text[:500],
             defaults={
-                "published_at": record.published_at or self.now,
+                "published_at": record.published_at,  # None: the source gave no time; not the import time
                 "publication": self.publication(record.publication),
                 "is_active": record.is_active,
             },

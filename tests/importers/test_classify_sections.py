@@ -1,0 +1,70 @@
+"""Inferred sections: learned from the articles whose source gave a section, marked as inferred."""
+
+import pytest
+from django.core.management import call_command
+
+from articles import classify
+from articles.models import Article
+from tests.factories import make_article, make_section
+
+pytestmark = pytest.mark.django_db
+
+SPORT = ["سجل اللاعب هدفا في المباراة وفاز الفريق بالدوري", "المدرب يشيد باللاعبين بعد الفوز في الملعب"]
+ECONOMY = ["ارتفع مؤشر سوق الأسهم وأسعار النفط والبنوك", "الشركات تعلن أرباحها وأسعار النفط ترتفع في السوق"]
+
+
+@pytest.fixture
+def archive():
+    sport, economy, general = (make_section(name=n) for n in ("رياضة", "اقتصاد", "عام"))
+    for i in range(6):
+        make_article(title=f"الفريق يفوز بالمباراة {i}", section=sport, paragraphs=[SPORT[i % 2]])
+        make_article(title=f"سوق الأسهم يرتفع {i}", section=economy, paragraphs=[ECONOMY[i % 2]])
+    unknown_sport = make_article(
+        title="اللاعب يسجل هدفا", section=general, paragraphs=["فاز الفريق في المباراة بالملعب"]
+    )
+    unknown_money = make_article(title="أسعار النفط", section=general, paragraphs=["ارتفعت أسهم البنوك في السوق"])
+    no_words = make_article(title="zzz", section=general, paragraphs=["qqq"])
+    return {
+        "sport": sport,
+        "economy": economy,
+        "general": general,
+        "a": unknown_sport,
+        "b": unknown_money,
+        "c": no_words,
+    }
+
+
+def test_assigns_inferred_sections_and_keeps_given_ones(archive):
+    result = classify.assign_sections()
+    a, b, c = (Article.objects.get(pk=archive[k].pk) for k in "abc")
+    assert (a.section.name, a.section_inferred) == ("رياضة", True)
+    assert (b.section.name, b.section_inferred) == ("اقتصاد", True)
+    assert (c.section.name, c.section_inferred) == ("عام", False)  # no word the model knows
+    assert Article.objects.filter(section_inferred=True).count() == 2
+    assert not Article.objects.filter(
+        section=archive["sport"], section_inferred=False, title__startswith="سوق"
+    ).exists()
+    assert (result.labelled, result.assigned, result.left_general) == (12, {"رياضة": 1, "اقتصاد": 1}, 1)
+    assert (result.general_before, result.general_after, result.total) == (3, 1, 15)
+
+
+def test_dry_run_changes_nothing_and_rerun_is_stable(archive, capsys):
+    call_command("classify_sections", "--dry-run")
+    assert "2 would get an inferred one" in capsys.readouterr().out
+    assert not Article.objects.filter(section_inferred=True).exists()
+    call_command("classify_sections")
+    first = dict(Article.objects.filter(section_inferred=True).values_list("pk", "section_id"))
+    call_command("classify_sections")
+    assert dict(Article.objects.filter(section_inferred=True).values_list("pk", "section_id")) == first
+    assert "«عام»: 1 -> 1 of 15" in capsys.readouterr().out.splitlines()[-2]
+
+
+def test_words_are_the_archives_analysed_stems():
+    assert classify.words("والمباراة في الملعب") == ["مبارا", "ملعب"]
+    assert classify.article_words("هدف", "لاعب") == ["هدف", "هدف", "هدف", "لاعب"]
+
+
+def test_needs_two_labelled_sections(db):
+    make_article(section=make_section(name="رياضة"))
+    with pytest.raises(ValueError, match="two sections"):
+        classify.assign_sections()

@@ -26,6 +26,12 @@ class Citation:
     text: str
     bibtex: str
     ris: str
+    url: str
+
+    @property
+    def reference(self) -> str:
+        """The APA-like text without its closing URL (pages set the URL apart, left to right)."""
+        return self.text.removesuffix(self.url).rstrip()
 
 
 def _one_line(value: str) -> str:
@@ -108,4 +114,4 @@ def ris(article: Article, url: str) -> str:
 
 
 def cite(article: Article, url: str) -> Citation:
-    return Citation(text=apa(article, url), bibtex=bibtex(article, url), ris=ris(article, url))
+    return Citation(text=apa(article, url), bibtex=bibtex(article, url), ris=ris(article, url), url=url)

@@ -223,8 +223,12 @@ def test_truncate_words():
         # A body that is only the footer becomes empty; an empty body stays empty.
         (["رابط الخبر بصحيفة الوئام: عنوان"], []),
         ([], []),
-        # No footer: unchanged.
+        # The Saudi Press Agency's filing time (Makkah time) as the last line, or glued to it.
+        (["افتتح الأمير المعرض.", "18:37 ت م"], ["افتتح الأمير المعرض."]),
+        (["افتتح الأمير المعرض. 9:05 ت م"], ["افتتح الأمير المعرض."]),
+        # No footer: unchanged (a time inside the text stays).
         (["رابط بين الخبرين واضح."], ["رابط بين الخبرين واضح."]),
+        (["تبدأ المباراة 18:37 ت م غدًا."], ["تبدأ المباراة 18:37 ت م غدًا."]),
     ],
 )
 def test_strip_source_leftovers(paragraphs, expected):

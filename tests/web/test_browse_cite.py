@@ -86,8 +86,8 @@ class TestCitation:
         assert f'<a href="{url}" dir="ltr" class="url">{url}</a>' in html
         assert response.context["citation"].text == f"علي حسن. (21 يوليو، 2015). {TITLE}. العهد الإخباري. {url}"
         assert (
-            f'<p class="citation-text" id="citation-text">علي حسن. (21 يوليو، 2015). {TITLE}. العهد الإخباري. {url}</p>'
-            in html
+            f'<p class="citation-text" id="citation-text">علي حسن. (21 يوليو، 2015). {TITLE}. العهد الإخباري. '
+            f'<bdi dir="ltr" class="url">{url}</bdi></p>' in html
         )
         assert f'href="/a/{article.pk}/cite.bib" download>تنزيل BibTeX</a>' in html
         assert f'href="/a/{article.pk}/cite.ris" download>تنزيل RIS</a>' in html

@@ -1,8 +1,9 @@
 """Give a section to the articles whose source named none, by a text classifier (articles/classify.py).
 
-Without options: learns from the archive's articles whose section came from their source, assigns the
-others (marked "inferred"), and says how many moved; a few seconds for the 2,000-article sample, about a
-minute for the whole corpus. The search index learns the new sections at the next ``build_index`` (or
+Without options: learns from the archive's articles whose section came from their source (with
+``--learn-from-corpus`` also from the corpus's), assigns the others (marked "inferred") when the model is
+sure enough, and says how many moved; seconds for the 2,000-article sample, about a minute for the
+whole corpus. The search index learns the new sections at the next ``build_index`` (or
 ``check_index --repair``). ``--evaluate`` measures the classifier on the corpus read in place, no
 database, and writes docs/benchmarks/sections.md (about two minutes on 2 cores).
 """
@@ -28,7 +29,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--evaluate", action="store_true", help="measure on the corpus, write the report")
-        parser.add_argument("--corpus", type=Path, default=Path(settings.SHARED_DIR) / "data" / "saudinewsnet")
+        parser.add_argument(
+            "--corpus",
+            type=Path,
+            default=Path(settings.SHARED_DIR) / "data" / "saudinewsnet",
+            help="SaudiNewsNet directory for --evaluate and --learn-from-corpus",
+        )
+        parser.add_argument(
+            "--learn-from-corpus",
+            action="store_true",
+            help="also learn from the corpus's labelled articles (an archive holding a sample; +15 s)",
+        )
         parser.add_argument("--output", type=Path, default=REPORT, help="report path (with --evaluate)")
         parser.add_argument("--dry-run", action="store_true", help="count, change nothing")
 
@@ -36,7 +47,10 @@ class Command(BaseCommand):
         if options["evaluate"]:
             return self.evaluate(options["corpus"], options["output"])
         try:
-            result = classify.assign_sections(dry_run=options["dry_run"])
+            corpus = options["corpus"] if options["learn_from_corpus"] else None
+            if corpus is not None and not corpus.is_dir():
+                raise CommandError(f"No corpus directory at {corpus} (--corpus).")
+            result = classify.assign_sections(dry_run=options["dry_run"], corpus=corpus)
         except ValueError as exc:
             raise CommandError(f"Cannot classify: {exc}.") from exc
         if options["verbosity"]:

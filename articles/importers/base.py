@@ -256,6 +256,10 @@ class Importer:
             existing[key] = article
             self.report.created += 1
             return article, True
+        if article.section_inferred and (record.section is None or record.section.name == cleaning.GENERAL):
+            del values["section"]  # the source names none: keep the one classify_sections inferred
+        elif article.section_inferred:
+            values["section_inferred"] = False  # the source's own section replaces the inferred one
         changed = [name for name, value in values.items() if _differs(getattr(article, name), value)]
         for name in changed:
             setattr(article, name, values[name])

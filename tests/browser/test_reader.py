@@ -111,3 +111,22 @@ def test_new_pages_have_no_serious_violations(axe_page, live_site, axe_path, nam
         page.locator(".citation-formats summary").click()  # the open details too
     violations = run_axe(page, axe_path)
     assert not violations, f"{name} ({url}):\n{describe(violations)}"
+
+
+def test_dates_never_break_and_print_drops_navigation(page, live_site):
+    page.goto("/")
+    url = page.locator("main .card-title a").first.get_attribute("href")
+    page.goto(url)
+    white_space = page.evaluate("[...document.querySelectorAll('time')].map(t => getComputedStyle(t).whiteSpace)")
+    assert white_space and set(white_space) == {"nowrap"}
+    page.emulate_media(media="print")
+    hidden = page.evaluate(
+        """() => ['.page-aside', '.section-nav', '.site-footer', '.share-links', '.search-form']
+              .map(s => document.querySelector(s)).filter(Boolean).map(e => getComputedStyle(e).display)"""
+    )
+    assert hidden and set(hidden) == {"none"}
+    after = page.evaluate("getComputedStyle(document.querySelector('.article-section a'), '::after').content")
+    # Chromium reports the declared value ('" (" attr(href) ")"') or the resolved one ('" (/section/…)"').
+    assert after not in ("none", "normal") and ("attr(href)" in after or '" (/section/' in after), after
+    page.emulate_media(media="screen")
+    assert page.evaluate("getComputedStyle(document.querySelector('.page-aside')).display") != "none"

@@ -68,3 +68,32 @@ def test_needs_two_labelled_sections(db):
     make_article(section=make_section(name="رياضة"))
     with pytest.raises(ValueError, match="two sections"):
         classify.assign_sections()
+
+
+def test_reimport_keeps_an_inferred_section_the_source_does_not_contradict(tmp_path):
+    import json
+
+    from articles.importers import run_import
+
+    records = [
+        {
+            "source": "sabq",
+            "url": f"https://sabq.org/{i}",
+            "date_extracted": "2015-07-21 10:00:00",
+            "title": t,
+            "author": "",
+            "content": c,
+        }
+        for i, (t, c) in enumerate([("اللاعب يسجل هدفا", "فاز الفريق في المباراة"), ("سياسي / قمة", "اجتمع القادة")])
+    ]
+    path = tmp_path / "2015-07-21.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    run_import([path])
+    sport = make_section(name="رياضة")
+    Article.objects.filter(source_url="https://sabq.org/0").update(section=sport, section_inferred=True)
+    Article.objects.filter(source_url="https://sabq.org/1").update(section=sport, section_inferred=True)
+    report = run_import([path])
+    assert Article.objects.get(source_url="https://sabq.org/0").section == sport  # no hint: kept
+    hinted = Article.objects.get(source_url="https://sabq.org/1")
+    assert (hinted.section.name, hinted.section_inferred) == ("سياسة", False)  # the source's hint wins
+    assert (report.updated, report.unchanged) == (1, 1)

@@ -196,7 +196,7 @@ def assign_sections(
             if article.section_inferred:  # no longer sure: back to «عام», unmarked
                 article.section, article.section_inferred, article.modified = general, False, now
                 changed.append(article)
-                out_of_general -= 1
+                out_of_general -= not was_general  # it comes back into «عام»
             continue
         assigned[name] = assigned.get(name, 0) + 1
         out_of_general += was_general

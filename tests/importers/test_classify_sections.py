@@ -48,6 +48,14 @@ def test_assigns_inferred_sections_and_keeps_given_ones(archive):
     assert (result.general_before, result.general_after, result.total) == (3, 1, 15)
 
 
+def test_article_page_says_the_section_is_inferred(archive, client):
+    classify.assign_sections()
+    html = client.get(Article.objects.get(pk=archive["a"].pk).get_absolute_url()).content.decode()
+    assert '>رياضة</a> <span class="inferred">(قسم مستنتج آليًا من نص المقال)</span></p>' in html
+    given = client.get(Article.objects.filter(section_inferred=False).first().get_absolute_url()).content.decode()
+    assert 'class="inferred"' not in given
+
+
 def test_dry_run_changes_nothing_and_rerun_is_stable(archive, capsys):
     call_command("classify_sections", "--dry-run")
     assert "2 would get an inferred one" in capsys.readouterr().out

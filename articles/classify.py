@@ -6,21 +6,19 @@ articles have no hint and land in «عام». This module learns the hinted arti
 and assigns the others the most probable section; the article keeps ``section_inferred = True`` so
 readers and editors can tell an inferred section from a given one. Words are the stems of
 ``articles.search.analysis`` (normalised, clitics and suffixes stripped, stop words dropped), the same
-words search uses, weighted by sublinear TF-IDF (better than raw counts here, 76.4 % against 74.8 %).
-A «عام» hint (the Saudi Press Agency's "عام /") names no topic: it is not learned from. scikit-learn
-does the counting (sparse matrices) and the model; see docs/benchmarks/sections.md for the measured
-accuracy and ``manage.py classify_sections``.
+words search uses, weighted by sublinear TF-IDF (better than raw counts in trials, 76 % against 75 % right).
+A «عام» hint (the Saudi Press Agency's "عام /") names no topic: it is not learned from. See
+docs/benchmarks/sections.md for the measured accuracy and ``manage.py classify_sections``.
 """
 
 from __future__ import annotations
 
+import math
+import random
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
-from sklearn.naive_bayes import MultinomialNB
-from sklearn.pipeline import make_pipeline
 
 from articles.importers import cleaning
 from articles.search import analysis
@@ -34,8 +32,8 @@ TITLE_WEIGHT = 3
 # Words of the body read per article: the first paragraphs carry the topic; the rest adds noise and time.
 BODY_WORDS = 400
 # An article is given a section only when the model is at least this sure; the others stay in «عام».
-# Measured on held-out articles (docs/benchmarks/sections.md): every article 76 % right, the ~70 % it
-# is this sure about ~86 % right, leaving about a quarter of the corpus in «عام».
+# Measured on held-out articles (docs/benchmarks/sections.md): every article 78 % right, the ~76 % it
+# is this sure about 86.5 % right, leaving about a quarter of the corpus in «عام».
 MIN_PROBABILITY = 0.75
 
 
@@ -72,29 +70,65 @@ def is_label(section: str | None) -> bool:
 
 
 class SectionClassifier:
+    """Multinomial Naive Bayes over sublinear TF-IDF vectors (l2-normalised), in plain Python.
+
+    The same model as scikit-learn's ``TfidfTransformer(sublinear_tf=True)`` + ``MultinomialNB``, written
+    here because scikit-learn's numpy 2 breaks the Elasticsearch 7 client the optional search backend
+    needs (it reads ``numpy.float_`` at import), and the model is a few dictionaries.
+    """
+
     def __init__(self, alpha: float = ALPHA, min_df: int = MIN_DF) -> None:
-        self.vectorizer = CountVectorizer(analyzer=_analyse, min_df=min_df)
-        self.model = make_pipeline(TfidfTransformer(sublinear_tf=True), MultinomialNB(alpha=alpha))
+        self.alpha, self.min_df = alpha, min_df
+        self.idf: dict[str, float] = {}
+        self.log_prior: dict[str, float] = {}
+        self.log_likelihood: dict[str, dict[str, float]] = {}
+        self.log_unseen: dict[str, float] = {}
+
+    def _vector(self, example: Example) -> dict[str, float]:
+        counts = Counter(w for w in _analyse(example) if w in self.idf)
+        weights = {w: (1 + math.log(n)) * self.idf[w] for w, n in counts.items()}
+        norm = math.sqrt(sum(v * v for v in weights.values()))
+        return {w: v / norm for w, v in weights.items()} if norm else {}
 
     def fit(self, examples: list[Example]) -> SectionClassifier:
         labelled = [e for e in examples if is_label(e.section)]
         if len({e.section for e in labelled}) < 2:
             raise ValueError("at least two sections with labelled articles are needed to learn from")
-        self.model.fit(self.vectorizer.fit_transform(labelled), [e.section for e in labelled])
+        documents = [set(_analyse(e)) for e in labelled]
+        df = Counter(w for doc in documents for w in doc)
+        n = len(labelled)
+        # scikit-learn's smooth idf: ln((1 + n) / (1 + df)) + 1.
+        self.idf = {w: math.log((1 + n) / (1 + d)) + 1 for w, d in df.items() if d >= self.min_df}
+        totals: dict[str, Counter] = defaultdict(Counter)
+        for example in labelled:
+            totals[example.section].update(self._vector(example))
+        vocabulary = len(self.idf)
+        sections = Counter(e.section for e in labelled)
+        self.log_prior = {c: math.log(k / n) for c, k in sections.items()}
+        self.log_likelihood, self.log_unseen = {}, {}
+        for section, weights in totals.items():
+            denominator = math.log(sum(weights.values()) + self.alpha * vocabulary)
+            self.log_likelihood[section] = {w: math.log(v + self.alpha) - denominator for w, v in weights.items()}
+            self.log_unseen[section] = math.log(self.alpha) - denominator
         return self
 
     def predict(self, examples: list[Example]) -> list[tuple[str | None, float]]:
         """(most probable section, its probability) per example; (None, 0.0) with no word the model knows."""
-        if not examples:
-            return []
-        counts = self.vectorizer.transform(examples)
-        probabilities = self.model.predict_proba(counts)
-        classes = self.model.classes_
-        known = counts.getnnz(axis=1)
-        return [
-            (str(classes[row.argmax()]), float(row.max())) if n else (None, 0.0)
-            for row, n in zip(probabilities, known, strict=True)
-        ]
+        out: list[tuple[str | None, float]] = []
+        for example in examples:
+            vector = self._vector(example)
+            if not vector:
+                out.append((None, 0.0))
+                continue
+            joint = {
+                section: prior
+                + sum(x * self.log_likelihood[section].get(w, self.log_unseen[section]) for w, x in vector.items())
+                for section, prior in self.log_prior.items()
+            }
+            best = max(joint, key=joint.get)
+            total = sum(math.exp(v - joint[best]) for v in joint.values())
+            out.append((best, 1 / total))
+        return out
 
 
 def hinted_section(raw_title: str, url: str | None) -> str | None:
@@ -121,10 +155,19 @@ def corpus_examples(path: Path) -> Iterator[Example]:
 
 def stratified_split(examples: Iterable[Example], test_share: float, seed: int) -> tuple[list[Example], list[Example]]:
     """Labelled examples split per section (the same share of each held out), reproducibly."""
-    from sklearn.model_selection import train_test_split
-
-    labelled = [e for e in examples if is_label(e.section)]
-    return train_test_split(labelled, test_size=test_share, random_state=seed, stratify=[e.section for e in labelled])
+    by_section: dict[str, list[Example]] = defaultdict(list)
+    for example in examples:
+        if is_label(example.section):
+            by_section[example.section].append(example)
+    rng = random.Random(seed)
+    train, test = [], []
+    for section in sorted(by_section):
+        items = sorted(by_section[section], key=lambda e: e.key)
+        rng.shuffle(items)
+        cut = round(len(items) * test_share)
+        test += items[:cut]
+        train += items[cut:]
+    return train, test
 
 
 # --- The archive's articles ----------------------------------------------------------------------
@@ -230,7 +273,7 @@ class Evaluation:
     accuracy: float  # every held-out article given its most probable section
     sure_share: float  # held-out articles the model is MIN_PROBABILITY sure about
     sure_accuracy: float  # accuracy on those: what assign_sections actually assigns
-    report: str  # per-section precision / recall (scikit-learn's text report)
+    report: str  # per-section precision, recall, F1 and support (a text table)
     labels: list[str]
     confusion: list[list[int]]
     general_hinted: int  # «عام» by the source's own prefix (not learned from, assigned like the rest)
@@ -241,8 +284,6 @@ class Evaluation:
 def evaluate(path: Path, test_share: float = 0.2, seed: int = 13) -> Evaluation:
     """Accuracy on held-out hinted articles (``test_share`` of each section), then the whole corpus as
     ``assign_sections`` would leave it (trained on every hinted article)."""
-    from sklearn.metrics import accuracy_score, classification_report, confusion_matrix
-
     examples = list(corpus_examples(path))
     train, test = stratified_split(examples, test_share, seed)
     predictions = SectionClassifier().fit(train).predict(test)
@@ -266,13 +307,27 @@ def evaluate(path: Path, test_share: float = 0.2, seed: int = 13) -> Evaluation:
         labelled=len(train) + len(test),
         train=len(train),
         test=len(test),
-        accuracy=accuracy_score(truth, [p or "" for p in predicted]),
+        accuracy=sum(p == t for p, t in zip(predicted, truth, strict=True)) / len(test),
         sure_share=len(sure) / len(test),
         sure_accuracy=sum(name == t for name, t in sure) / len(sure) if sure else 0.0,
-        report=classification_report(truth, [p or "" for p in predicted], labels=labels, digits=3, zero_division=0),
+        report=_report(truth, predicted, labels),
         labels=labels,
-        confusion=confusion_matrix(truth, [p or "" for p in predicted], labels=labels).tolist(),
+        confusion=[
+            [sum(t == a and p == b for p, t in zip(predicted, truth, strict=True)) for b in labels] for a in labels
+        ],
         general_hinted=sum(1 for e in examples if e.section == cleaning.GENERAL),
         projected=projected,
         left_general=left,
     )
+
+
+def _report(truth: list[str], predicted: list[str | None], labels: list[str]) -> str:
+    """Per-section precision, recall, F1 and support, as a text table."""
+    lines = [f"{'section':>14} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}"]
+    for label in labels:
+        hits = sum(p == label and t == label for p, t in zip(predicted, truth, strict=True))
+        said, real = predicted.count(label), truth.count(label)
+        precision, recall = (hits / said if said else 0.0), (hits / real if real else 0.0)
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        lines.append(f"{label:>14} {precision:9.3f} {recall:7.3f} {f1:6.3f} {real:8d}")
+    return "\n".join(lines)

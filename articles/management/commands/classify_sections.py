@@ -10,12 +10,12 @@ database, and writes docs/benchmarks/sections.md (about two minutes on 2 cores).
 
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sklearn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -97,7 +97,7 @@ def _markdown(r: classify.Evaluation) -> str:
     return f"""# Inferred sections: accuracy
 
 Produced by `manage.py classify_sections --evaluate` ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {_commit()},
-Python {platform.python_version()}, scikit-learn {sklearn.__version__}, {platform.machine()}), reading the
+Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores), reading the
 SaudiNewsNet corpus in place. Model: multinomial Naive Bayes (alpha {classify.ALPHA}) over sublinear TF-IDF of
 the analysed words (`articles/search/analysis.py` stems; title words ×{classify.TITLE_WEIGHT}, first
 {classify.BODY_WORDS} body words; words in at least {classify.MIN_DF} training articles).

@@ -14,10 +14,13 @@ docs/benchmarks/sections.md for the measured accuracy and ``manage.py classify_s
 from __future__ import annotations
 
 import math
+import os
+import platform
 import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from articles.importers import cleaning
@@ -279,6 +282,65 @@ class Evaluation:
     general_hinted: int  # «عام» by the source's own prefix (not learned from, assigned like the rest)
     projected: dict[str, int]  # section -> corpus articles after assignment (given + inferred)
     left_general: int
+
+    def markdown(self, commit: str) -> str:
+        """The report of docs/benchmarks/sections.md."""
+        r = self
+        general = r.projected.get(cleaning.GENERAL, 0)
+        rows = "\n".join(
+            f"| {name} | {n} | {n / r.corpus:.1%} |" for name, n in sorted(r.projected.items(), key=lambda kv: -kv[1])
+        )
+        header = "| truth \\ predicted | " + " | ".join(r.labels) + " |"
+        confusion = "\n".join(
+            f"| {label} | " + " | ".join(map(str, row)) + " |" for label, row in zip(r.labels, r.confusion, strict=True)
+        )
+        goal = "met" if r.sure_accuracy >= 0.85 else "**not met**"
+        return f"""# Inferred sections: accuracy
+
+Produced by `manage.py classify_sections --evaluate` ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit},
+Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores), reading the
+SaudiNewsNet corpus in place. Model: multinomial Naive Bayes (alpha {ALPHA}) over sublinear TF-IDF of
+the analysed words (`articles/search/analysis.py` stems; title words ×{TITLE_WEIGHT}, first
+{BODY_WORDS} body words; words in at least {MIN_DF} training articles).
+
+Labels are the sections the sources' own URLs and title prefixes name (`articles/importers/cleaning.py`):
+{r.labelled} of {r.corpus} articles. {r.general_hinted} more carry the Saudi Press Agency's «عام /» prefix,
+which names no topic: they are not learned from and are classified like the unlabelled ones.
+
+## Held-out accuracy
+
+{r.train} articles to train, {r.test} held out (20 % of each section, fixed seed).
+
+- What the archive assigns: the articles the model gives at least {MIN_PROBABILITY:.0%} probability,
+  {r.sure_share:.1%} of the held-out ones: **accuracy {r.sure_accuracy:.1%}** (goal 85 %: {goal}). The others stay
+  in «عام».
+- Every held-out article given its most probable section: accuracy {r.accuracy:.1%} (report and confusion
+  matrix below).
+
+```
+{r.report.rstrip()}
+```
+
+{header}
+|{"---|" * (len(r.labels) + 1)}
+{confusion}
+
+Most errors are between sections that overlap in the sources' own use: «سياسة» and «دولي» (the
+sources split politics and world news differently), «محليات» and «اقتصاد» (local economy), and «رأي»,
+a genre (opinion columns) rather than a topic, against «ثقافة وفنون». Counts or TF-IDF, smoothing, body
+length, word pairs and byline/dateline markers moved the all-articles accuracy between 73 % and 78 %;
+the probability floor is what trades coverage for accuracy.
+
+## The corpus after assignment
+
+Trained on every labelled article and applied to the other {r.corpus - r.labelled}; the {r.left_general} it is less than
+{MIN_PROBABILITY:.0%} sure about stay in «عام». Share in «عام»: **{general / r.corpus:.1%}** (goal: under 30 %;
+it was {(r.corpus - r.labelled) / r.corpus:.1%} before).
+
+| section | articles | share |
+|---|---|---|
+{rows}
+"""
 
 
 def evaluate(path: Path, test_share: float = 0.2, seed: int = 13) -> Evaluation:

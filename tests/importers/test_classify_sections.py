@@ -105,3 +105,51 @@ def test_reimport_keeps_an_inferred_section_the_source_does_not_contradict(tmp_p
     hinted = Article.objects.get(source_url="https://sabq.org/1")
     assert (hinted.section.name, hinted.section_inferred) == ("سياسة", False)  # the source's hint wins
     assert (report.updated, report.unchanged) == (1, 1)
+
+
+def test_evaluate_writes_the_report_from_a_corpus_read_in_place(tmp_path):
+    import json
+
+    records = []
+    for i in range(10):
+        records.append(
+            {
+                "source": "alwatan",
+                "url": f"http://www.alwatan.com.sa/Sports/News_Detail.aspx?id={i}",
+                "date_extracted": "2015-07-21 10:00:00",
+                "title": f"الفريق يفوز بالمباراة {i}",
+                "author": "",
+                "content": SPORT[i % 2],
+            }
+        )
+        records.append(
+            {
+                "source": "alwatan",
+                "url": f"http://www.alwatan.com.sa/Economy/News_Detail.aspx?id={i}",
+                "date_extracted": "2015-07-21 10:00:00",
+                "title": f"سوق الأسهم يرتفع {i}",
+                "author": "",
+                "content": ECONOMY[i % 2],
+            }
+        )
+    records.append(
+        {
+            "source": "sabq",
+            "url": "https://sabq.org/x",
+            "date_extracted": "2015-07-21 10:00:00",
+            "title": "اللاعب يسجل هدفا",
+            "author": "",
+            "content": "فاز الفريق في المباراة بالملعب",
+        }
+    )
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "2015-07-21.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    output = tmp_path / "sections.md"
+    call_command("classify_sections", "--evaluate", "--corpus", str(corpus), "--output", str(output))
+    report = output.read_text(encoding="utf-8")
+    assert "16 articles to train, 4 held out" in report
+    assert "**accuracy 100.0%** (goal 85 %: met)" in report
+    assert "20 of 21 articles" in report
+    assert "| رياضة | 11 | 52.4% |" in report  # 10 labelled + the sabq article inferred
+    assert "Share in «عام»: **0.0%**" in report

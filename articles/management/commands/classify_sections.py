@@ -10,10 +10,7 @@ database, and writes docs/benchmarks/sections.md (about two minutes on 2 cores).
 
 from __future__ import annotations
 
-import os
-import platform
 import subprocess
-from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -70,7 +67,7 @@ class Command(BaseCommand):
             raise CommandError(f"No corpus directory at {corpus} (--corpus).")
         result = classify.evaluate(corpus)
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(_markdown(result), encoding="utf-8")
+        output.write_text(result.markdown(_commit()), encoding="utf-8")
         self.stdout.write(self.style.SUCCESS(f"accuracy {result.accuracy:.1%} on {result.test} held-out; {output}"))
 
 
@@ -82,61 +79,3 @@ def _commit() -> str:
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
-
-
-def _markdown(r: classify.Evaluation) -> str:
-    general = r.projected.get(classify.cleaning.GENERAL, 0)
-    rows = "\n".join(
-        f"| {name} | {n} | {n / r.corpus:.1%} |" for name, n in sorted(r.projected.items(), key=lambda kv: -kv[1])
-    )
-    header = "| truth \\ predicted | " + " | ".join(r.labels) + " |"
-    confusion = "\n".join(
-        f"| {label} | " + " | ".join(map(str, row)) + " |" for label, row in zip(r.labels, r.confusion, strict=True)
-    )
-    goal = "met" if r.sure_accuracy >= 0.85 else "**not met**"
-    return f"""# Inferred sections: accuracy
-
-Produced by `manage.py classify_sections --evaluate` ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {_commit()},
-Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores), reading the
-SaudiNewsNet corpus in place. Model: multinomial Naive Bayes (alpha {classify.ALPHA}) over sublinear TF-IDF of
-the analysed words (`articles/search/analysis.py` stems; title words ×{classify.TITLE_WEIGHT}, first
-{classify.BODY_WORDS} body words; words in at least {classify.MIN_DF} training articles).
-
-Labels are the sections the sources' own URLs and title prefixes name (`articles/importers/cleaning.py`):
-{r.labelled} of {r.corpus} articles. {r.general_hinted} more carry the Saudi Press Agency's «عام /» prefix,
-which names no topic: they are not learned from and are classified like the unlabelled ones.
-
-## Held-out accuracy
-
-{r.train} articles to train, {r.test} held out (20 % of each section, fixed seed).
-
-- What the archive assigns: the articles the model gives at least {classify.MIN_PROBABILITY:.0%} probability,
-  {r.sure_share:.1%} of the held-out ones: **accuracy {r.sure_accuracy:.1%}** (goal 85 %: {goal}). The others stay
-  in «عام».
-- Every held-out article given its most probable section: accuracy {r.accuracy:.1%} (report and confusion
-  matrix below).
-
-```
-{r.report.rstrip()}
-```
-
-{header}
-|{"---|" * (len(r.labels) + 1)}
-{confusion}
-
-Most errors are between sections that overlap in the sources' own use: «سياسة» and «دولي» (the
-sources split politics and world news differently), «محليات» and «اقتصاد» (local economy), and «رأي»,
-a genre (opinion columns) rather than a topic, against «ثقافة وفنون». Counts or TF-IDF, smoothing, body
-length, word pairs and byline/dateline markers moved the all-articles accuracy between 73 % and 77 %;
-the probability floor is what trades coverage for accuracy.
-
-## The corpus after assignment
-
-Trained on every labelled article and applied to the other {r.corpus - r.labelled}; the {r.left_general} it is less than
-{classify.MIN_PROBABILITY:.0%} sure about stay in «عام». Share in «عام»: **{general / r.corpus:.1%}** (goal: under 30 %;
-it was {(r.corpus - r.labelled) / r.corpus:.1%} before).
-
-| section | articles | share |
-|---|---|---|
-{rows}
-"""

@@ -28,6 +28,7 @@ import-sample: export NEWSARCHIVE_SEARCH_REALTIME = 0
 import-sample: migrate
 	$(MANAGE) import_articles $(SHARED)/seeds/000_14c593dc8bf47eef.txt $(SHARED)/seeds/004_eb6746986b947118.txt
 	$(MANAGE) import_articles --sample $(SAMPLE) $(SHARED)/data/saudinewsnet
+	$(MANAGE) classify_sections --learn-from-corpus --corpus $(SHARED)/data/saudinewsnet
 	$(MANAGE) createinitialrevisions articles.Article articles.Brief --comment "النسخة المستوردة" -v0
 
 # Spelling-variant sets first: they are applied when documents are indexed. build_index builds a

@@ -18,18 +18,13 @@ FEED_SIZE = 30
 
 
 def feed_items(queryset):
-    """Newest published articles with their first body paragraph, in one query."""
+    """Newest dated articles with their first body paragraph, in one query (undated ones are not "latest")."""
     first_paragraph = (
         Paragraph.objects.filter(article=OuterRef("pk"), kind=Paragraph.Kind.PARAGRAPH)
         .order_by("position", "pk")
         .values("text")[:1]
     )
-    return (
-        queryset.published()
-        .for_listing()
-        .latest_first()
-        .annotate(first_paragraph=Subquery(first_paragraph))[:FEED_SIZE]
-    )
+    return queryset.dated().for_listing().latest_first().annotate(first_paragraph=Subquery(first_paragraph))[:FEED_SIZE]
 
 
 class LatestArticlesFeed(Feed):

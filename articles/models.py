@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from datetime import date, datetime, timedelta
 
 from django.db import models, transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
@@ -130,14 +131,55 @@ class Section(models.Model):
 
 
 class ArticleQuerySet(_ChangeSignallingQuerySet):
-    """The only definition of "visible" used by views, feeds, sitemaps and the search index."""
+    """The only definition of "visible" used by views, feeds, sitemaps and the search index.
+
+    An article whose date is not known (``published_at`` NULL, e.g. a captured page without a date) is
+    visible once published, but is *undated*: it stays out of everything ordered or grouped by date (latest
+    lists, home page, feeds, sitemap, date archive) until an editor sets its date. See docs/dates.md.
+    """
 
     def published(self) -> ArticleQuerySet:
+        """Every article a reader may open: dated (and due) or undated."""
+        return self.filter(
+            Q(published_at__isnull=True) | Q(published_at__lte=timezone.now()),
+            status=Article.Status.PUBLISHED,
+        )
+
+    def dated(self) -> ArticleQuerySet:
+        """Published articles with a known date that has come: what latest lists, feeds and the archive show."""
         return self.filter(
             status=Article.Status.PUBLISHED,
             published_at__isnull=False,
             published_at__lte=timezone.now(),
         )
+
+    def undated(self) -> ArticleQuerySet:
+        """Published articles whose date is not known, listed as «بدون تاريخ»."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__isnull=True)
+
+    def with_body(self) -> ArticleQuerySet:
+        """Articles that have body text (a title-only article is not promoted on the home page)."""
+        return self.filter(Exists(Paragraph.objects.filter(article=OuterRef("pk"))))
+
+    def on_this_day(self, today: date, years: range) -> ArticleQuerySet:
+        """Dated articles of ``today``'s day and month (local time) in each of ``years``, by local-day ranges.
+
+        Ranges rather than ``__month``/``__day`` lookups: on SQLite those convert every row to local time
+        in Python; a range per year is an index seek each.
+        """
+        ranges = Q()
+        for year in years:
+            try:
+                start = timezone.make_aware(datetime(year, today.month, today.day))
+            except ValueError:  # 29 February in a common year
+                continue
+            ranges |= Q(published_at__gte=start, published_at__lt=start + timedelta(days=1))
+        if not ranges:
+            return self.none()
+        return self.dated().filter(ranges)
+
+    def by_author(self, byline: str) -> ArticleQuerySet:
+        return self.filter(byline=byline)
 
     def in_section(self, section: Section) -> ArticleQuerySet:
         return self.filter(section=section)
@@ -224,6 +266,11 @@ class Article(models.Model):
     image_caption = models.CharField("تعليق الصورة", max_length=500, blank=True)
     image_credit = models.CharField("مصدر الصورة", max_length=200, blank=True, help_text="مثل: واس، أو اسم المصوّر")
     image_renditions = models.JSONField(default=list, blank=True, editable=False)
+    section_inferred = models.BooleanField(
+        "القسم مستنتج",
+        default=False,
+        help_text="اختار القسمَ مصنِّفٌ آلي من نص المقال لا المصدر؛ أزل التعليم بعد التحقق منه.",
+    )
     created = models.DateTimeField("أُنشئ", auto_now_add=True)
     modified = models.DateTimeField("عُدّل", auto_now=True, db_index=True)
 
@@ -259,11 +306,19 @@ class Article(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
+        """Visible to readers: published, and either undated or dated no later than now."""
+        return self.status == self.Status.PUBLISHED and (
+            self.published_at is None or self.published_at <= timezone.now()
         )
+
+    @property
+    def is_undated(self) -> bool:
+        return self.published_at is None
+
+    @property
+    def has_body(self) -> bool:
+        """Whether the article has body text (uses prefetched paragraphs)."""
+        return any(p.text.strip() for p in self.paragraphs.all())
 
     @property
     def body_text(self) -> str:
@@ -350,7 +405,15 @@ class RelatedLink(models.Model):
 
 class BriefQuerySet(models.QuerySet):
     def live(self) -> BriefQuerySet:
+        """Active briefs with a known time that has come, newest first."""
         return self.filter(is_active=True, published_at__lte=timezone.now()).order_by("-published_at", "-pk")
+
+    def of_day(self, day: date | None) -> BriefQuerySet:
+        """Active briefs of one local day, newest first; ``None``: the briefs without a known time, in page order."""
+        if day is None:
+            return self.filter(is_active=True, published_at__isnull=True).order_by("pk")
+        start = timezone.make_aware(datetime(day.year, day.month, day.day))
+        return self.live().filter(published_at__gte=start, published_at__lt=start + timedelta(days=1))
 
 
 class Brief(models.Model):
@@ -358,7 +421,15 @@ class Brief(models.Model):
 
     region = PlainCharField("المنطقة", max_length=100, blank=True, help_text="مثل: لبنان")
     text = PlainCharField("الخبر", max_length=500)
-    published_at = BoundedDateTimeField("الوقت", default=timezone.now, db_index=True)
+    # NULL: the source gave no time (a captured page's ticker); shown without a time, never the import time.
+    published_at = BoundedDateTimeField(
+        "الوقت",
+        default=timezone.now,
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="يُترك فارغًا إذا لم يذكر المصدر وقت الخبر.",
+    )
     publication = models.ForeignKey(
         Publication, verbose_name="المصدر", on_delete=models.SET_NULL, null=True, blank=True, related_name="briefs"
     )

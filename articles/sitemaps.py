@@ -1,4 +1,4 @@
-"""Sitemaps: every published article (lastmod = last edit) and every section page.
+"""Sitemaps: every dated published article (lastmod = last edit) and every section page.
 
 The articles sitemap is paginated (``limit``): /sitemap.xml lists /sitemap-articles.xml?p=1..n. One sitemap
 of all 31k articles took 2.5-3 s to build (an Article instance, a local date and a URL reverse each).
@@ -24,7 +24,7 @@ class ArticleSitemap(Sitemap):
 
     def items(self):
         # What the URL and lastmod need, nothing else: (pk, published_at, modified).
-        return Article.objects.published().order_by("pk").values_list("pk", "published_at", "modified")
+        return Article.objects.dated().order_by("pk").values_list("pk", "published_at", "modified")
 
     def location(self, item) -> str:
         # Article.get_absolute_url for a published article, without building the Article.
@@ -42,7 +42,7 @@ class ArticleSitemap(Sitemap):
         return item[2]
 
     def get_latest_lastmod(self):
-        return Article.objects.published().aggregate(latest=Max("modified"))["latest"]
+        return Article.objects.dated().aggregate(latest=Max("modified"))["latest"]
 
 
 class SectionSitemap(Sitemap):

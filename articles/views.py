@@ -1,19 +1,17 @@
 """Public pages of the archive: thin class-based views over ``Article.objects.published()``.
 
-Readers only ever see ``published()`` articles. Staff may preview drafts and scheduled articles
-through the short URL ``/a/<pk>/``, which otherwise redirects to the permanent dated URL.
+Readers only ever see ``published()`` articles; what is listed by date (home, date archive, feeds) is
+``dated()``, and undated articles have their own list (docs/dates.md). Staff may preview drafts and
+scheduled articles through the short URL ``/a/<pk>/``, which otherwise redirects to the permanent dated
+URL, or, for an undated article, is its permanent URL.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime
-
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views import defaults
@@ -28,121 +26,32 @@ from django.views.generic.dates import (
 )
 from django.views.generic.detail import SingleObjectMixin
 
+from articles import citation
 from articles.models import Article, Publication, Section
+from articles.periods import distinct_periods
 
 HOME_LATEST = 10
 HOME_PER_SECTION = 4
+ON_THIS_DAY = 6
 
 
 def listing():
-    """Published articles as cards need them: newest first, section and publication joined."""
-    return Article.objects.published().for_listing().latest_first()
+    """Dated published articles as cards need them: newest first, section and publication joined."""
+    return Article.objects.dated().for_listing().latest_first()
 
 
-# --- Distinct archive periods ------------------------------------------------------------------
-
-# SQLite datetime() modifiers from an instant (UTC text) to the start of the next *local* period,
-# for a fixed UTC offset: shift to local time, truncate, step, shift back.
-_NEXT_PERIOD = {
-    "year": ("start of year", "+1 year"),
-    "month": ("start of month", "+1 month"),
-    "day": ("start of day", "+1 day"),
-}
-
-# The first instant of every local period that has rows, oldest first. A recursive walk jumping from the
-# first instant of one period to the first at or after the start of the next: every step is one seek
-# on the (status, published_at) index, never a scan, so the cost grows with the number of periods only.
-# {column} {table} {where}: the queryset's own SELECT, split. The seek bound comes *first* in the step's
-# WHERE: with several lower bounds on one column (a year or month view's range), SQLite seeks by the
-# first one and filters by the others, and the range's start would make every step a scan.
-_PERIODS_SQL = """
-WITH RECURSIVE periods(first_at) AS (
-    SELECT (SELECT {column} FROM {table} WHERE {where} ORDER BY 1 LIMIT 1)
-    UNION ALL
-    SELECT (
-        SELECT {column} FROM {table}
-        WHERE {column} >= datetime(periods.first_at, %s, %s, %s, %s) AND {where}
-        ORDER BY 1 LIMIT 1
-    )
-    FROM periods WHERE periods.first_at IS NOT NULL
-)
-SELECT first_at FROM periods WHERE first_at IS NOT NULL
-"""
+def dated_then_undated():
+    """Every published article, newest first and the undated ones last (section, publication, author lists)."""
+    return Article.objects.published().for_listing().order_by(F("published_at").desc(nulls_last=True), "-pk")
 
 
-def _utc(value) -> datetime:
-    if isinstance(value, str):  # raw SQLite text
-        value = datetime.fromisoformat(value)
-    return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
-
-
-def _truncate(value: datetime, kind: str, tz) -> date:
-    local = timezone.localtime(value, tz)
-    if kind == "year":
-        return date(local.year, 1, 1)
-    if kind == "month":
-        return date(local.year, local.month, 1)
-    return local.date()
-
-
-def _one_offset(instants: list[datetime], offset: int, tz) -> bool:
-    """Whether ``tz`` is ``offset`` seconds from UTC at every instant and all year round in their years.
-
-    January and July of every year catch daylight saving (either hemisphere); the instants themselves
-    catch a permanent change of the zone's offset since.
-    """
-    if not instants:
-        return True
-    probes = [*instants]
-    for year in range(instants[0].year, instants[-1].year + 1):
-        probes += [datetime(year, 1, 15, tzinfo=UTC), datetime(year, 7, 15, tzinfo=UTC)]
-    return all(timezone.localtime(value, tz).utcoffset().total_seconds() == offset for value in probes)
-
-
-def distinct_periods(queryset: QuerySet, field: str, kind: str, order: str = "ASC", *, datetimes: bool = False):
-    """The local-time years, months or days that have rows: ``queryset.dates()`` / ``.datetimes()``, but cheap.
-
-    On SQLite, Django's ``dates()`` calls a Python function on every row to convert it to local time
-    (0.3-0.6 s over the 31k-article corpus, on every page with the archive sidebar). Here SQLite walks
-    from period to period (``_PERIODS_SQL``: one index seek per period with rows) using the zone's UTC
-    offset. That is exact for a zone with one offset over the archive's dates (Asia/Riyadh, the
-    default); that is checked (``_one_offset``): a zone with daylight saving falls back to ``dates()``,
-    as do other databases, which truncate natively.
-    Returns ``date`` objects, or aware local midnights with ``datetimes=True`` (as ``.datetimes()``).
-    """
-    tz = timezone.get_current_timezone()
-    connection = connections[queryset.db]
-    result = None
-    if connection.vendor == "sqlite":
-        offset = int(timezone.localtime(timezone.now(), tz).utcoffset().total_seconds())
-        try:
-            sql, params = (
-                queryset.order_by().filter(**{f"{field}__isnull": False}).values_list(field).query.sql_with_params()
-            )
-        except EmptyResultSet:  # e.g. queryset.none()
-            return []
-        qn = connection.ops.quote_name
-        table = qn(queryset.model._meta.db_table)
-        column = f"{table}.{qn(queryset.model._meta.get_field(field).column)}"
-        select = re.match(rf'SELECT {re.escape(column)}(?: AS "\w+")? FROM {re.escape(table)} WHERE ', sql)
-        firsts = None
-        if select and " ORDER BY " not in sql and " LIMIT " not in sql:  # one table, no joins
-            where = sql[select.end() :]
-            modifiers = (f"{offset:+d} seconds", *_NEXT_PERIOD[kind], f"{-offset:+d} seconds")
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    _PERIODS_SQL.format(column=column, table=table, where=where), (*params, *modifiers, *params)
-                )
-                firsts = [_utc(value) for (value,) in cursor.fetchall()]
-        if firsts is not None and _one_offset(firsts, offset, tz):
-            result = sorted({_truncate(value, kind, tz) for value in firsts}, reverse=order == "DESC")
-    if result is None:
-        if datetimes:
-            return list(queryset.datetimes(field, kind, order, tzinfo=tz))
-        return list(queryset.dates(field, kind, order))
-    if datetimes:
-        return [timezone.make_aware(datetime(d.year, d.month, d.day), tz) for d in result]
-    return result
+def on_this_day(today) -> list[Article]:
+    """ "في مثل هذا اليوم": dated articles of ``today``'s day and month in earlier years, newest first."""
+    first = Article.objects.dated().order_by("published_at").values_list("published_at", flat=True).first()
+    if first is None:
+        return []
+    years = range(timezone.localtime(first).year, today.year)
+    return list(Article.objects.on_this_day(today, years).for_listing().latest_first()[:ON_THIS_DAY])
 
 
 # --- Pages -------------------------------------------------------------------------------------
@@ -153,7 +62,8 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["latest"] = listing()[:HOME_LATEST]
+        # Title-only articles (no body text) are listed elsewhere but not promoted here.
+        context["latest"] = listing().with_body()[:HOME_LATEST]
         # The latest few of every section in one query: an IN (... LIMIT n) subquery per section, each
         # read straight off the (section, status, published_at) index. (A ROW_NUMBER() window over all
         # sections sorted the whole corpus: 0.6 s.) The sections list is shared with the section nav.
@@ -161,7 +71,7 @@ class HomeView(TemplateView):
         context["all_sections"] = sections
         per_section = Q()
         for section in sections:
-            latest = Article.objects.published().in_section(section).latest_first().values("pk")
+            latest = Article.objects.dated().in_section(section).with_body().latest_first().values("pk")
             per_section |= Q(pk__in=latest[:HOME_PER_SECTION])
         by_section: dict[int, list[Article]] = {section.pk: [] for section in sections}
         if sections:
@@ -169,11 +79,12 @@ class HomeView(TemplateView):
             for article in Article.objects.for_listing().filter(per_section).latest_first():
                 by_section[article.section_id].append(article)
         context["section_blocks"] = [(s, by_section[s.pk]) for s in sections if by_section[s.pk]]
+        context["on_this_day"] = on_this_day(timezone.localdate())
         return context
 
 
 class ArticlesOfMixin(SingleObjectMixin):
-    """A paginated list of the published articles of one section or publication (``self.object``)."""
+    """A paginated list of the published articles of one section or publication (``self.object``), undated last."""
 
     paginate_by = settings.ARTICLES_PER_PAGE
     field: str
@@ -183,7 +94,7 @@ class ArticlesOfMixin(SingleObjectMixin):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return listing().filter(**{self.field: self.object})
+        return dated_then_undated().filter(**{self.field: self.object})
 
 
 class SectionDetailView(ArticlesOfMixin, ListView):
@@ -196,6 +107,64 @@ class PublicationDetailView(ArticlesOfMixin, ListView):
     model = Publication
     field = "publication"
     template_name = "articles/publication_detail.html"
+
+
+class PublicationListView(ListView):
+    """``/publication/``: every publication with its number of published articles, by name."""
+
+    template_name = "articles/publication_list.html"
+    context_object_name = "publications"
+
+    def get_queryset(self):
+        counts = (
+            Article.objects.published()
+            .filter(publication=OuterRef("pk"))
+            .order_by()
+            .values("publication")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Publication.objects.annotate(
+            article_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+        ).filter(article_count__gt=0)
+
+
+class AuthorDetailView(ListView):
+    """``/author/<byline>/``: the published articles signed with exactly this byline."""
+
+    template_name = "articles/author_detail.html"
+    paginate_by = settings.ARTICLES_PER_PAGE
+    allow_empty = False
+
+    def get_queryset(self):
+        self.author = self.kwargs["name"].strip()
+        return dated_then_undated().by_author(self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+class UndatedListView(ListView):
+    """``/undated/``: «بدون تاريخ», published articles whose date is not known, newest import first."""
+
+    template_name = "articles/undated_list.html"
+    paginate_by = settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        return Article.objects.undated().for_listing().order_by("-pk")
+
+
+class CitationMixin:
+    """Adds the permalink and its citations (``articles.citation``) to an article page."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = context["object"]
+        if article.is_published:
+            permalink = self.request.build_absolute_uri(article.get_absolute_url())
+            context["permalink"] = permalink
+            context["citation"] = citation.cite(article, permalink)
+        return context
 
 
 class ArticleDateMixin:
@@ -248,13 +217,14 @@ class ArticleDayArchiveView(ArticleDateMixin, DayArchiveView):
     pass
 
 
-class ArticleDetailView(ArticleDateMixin, DateDetailView):
+class ArticleDetailView(CitationMixin, ArticleDateMixin, DateDetailView):
     def get_queryset(self):
-        return Article.objects.published().for_detail()
+        return Article.objects.dated().for_detail()
 
 
-class ArticleShortView(DetailView):
-    """``/a/<pk>/``: a permanent redirect to the dated URL; staff also see drafts and scheduled articles here."""
+class ArticleShortView(CitationMixin, DetailView):
+    """``/a/<pk>/``: a permanent redirect to the dated URL, the page itself for an undated article; staff also
+    see drafts and scheduled articles here."""
 
     template_name = "articles/article_detail.html"
 
@@ -267,10 +237,33 @@ class ArticleShortView(DetailView):
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         if self.object.is_published:
+            if self.object.is_undated:
+                return self.render_to_response(self.get_context_data(object=self.object))
             return redirect(self.object.get_absolute_url(), permanent=True)
         context = self.get_context_data(object=self.object, is_preview=True)
         response = self.render_to_response(context)
         response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+class CitationDownloadView(DetailView):
+    """``/a/<pk>/cite.bib`` and ``cite.ris``: the article's citation as a file for a reference manager."""
+
+    FORMATS = {
+        "bib": ("application/x-bibtex; charset=utf-8", citation.bibtex),
+        "ris": ("application/x-research-info-systems; charset=utf-8", citation.ris),
+    }
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+    def render_to_response(self, context, **response_kwargs):
+        article = self.object
+        content_type, render = self.FORMATS[self.kwargs["format"]]
+        permalink = self.request.build_absolute_uri(article.get_absolute_url())
+        response = HttpResponse(render(article, permalink), content_type=content_type)
+        filename = f"{citation.bibtex_key(article)}.{self.kwargs['format']}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
 

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # WhiteNoise right after SecurityMiddleware, so static files skip the rest of the stack.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache: CORS headers depend on the request's Origin, cached pages do not.
+    "newsarchive.middleware.ApiCorsMiddleware",
     # Outside the page cache, so cached and fresh pages alike answer If-None-Match with 304.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -253,6 +255,9 @@ NEWSARCHIVE_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSARCHIVE_IMAGE_MAX_PIXELS"
 # --- Site --------------------------------------------------------------------------------
 SITE_NAME = os.environ.get("NEWSARCHIVE_SITE_NAME", "أرشيف الأخبار")
 ARTICLES_PER_PAGE = 20
+# Origins (scheme://host[:port]) whose pages may read /api/ from the browser (read-only CORS); "*" for any.
+# Empty by default: no cross-origin reads.
+API_CORS_ORIGINS = [origin.rstrip("/") for origin in env_list("NEWSARCHIVE_API_CORS_ORIGINS", "")]
 
 # --- Logging -----------------------------------------------------------------------------
 LOGGING = {

@@ -298,6 +298,10 @@ class Importer:
             existing[key] = article
             self.report.created += 1
             return article, True
+        if article.section_inferred and (record.section is None or record.section.name == cleaning.GENERAL):
+            del values["section"]  # the source names none: keep the one classify_sections inferred
+        elif article.section_inferred:
+            values["section_inferred"] = False  # the source's own section replaces the inferred one
         changed = [name for name, value in values.items() if _differs(getattr(article, name), value)]
         for name in changed:
             setattr(article, name, values[name])
@@ -360,7 +364,7 @@ class Importer:
             region=record.region[:100],
             text=record.text[:500],
             defaults={
-                "published_at": record.published_at or self.now,
+                "published_at": record.published_at,  # None: the source gave no time; not the import time
                 "publication": self.publication(record.publication),
                 "is_active": record.is_active,
             },

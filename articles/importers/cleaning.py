@@ -322,3 +322,22 @@ def paragraph_kinds(paragraphs: list[str]) -> list[tuple[str, str]]:
         )
         kinds.append(("h" if crosshead else "p", text))
     return kinds
+
+
+# A source's own "link to this story" footer, left in the body by the scraper: «رابط الخبر بصحيفة الوئام: <title>»,
+# on its own line or glued to the end of the last paragraph (about 2,090 SaudiNewsNet articles, all alweeam).
+_SOURCE_LINK_FOOTER = re.compile(r"\s*رابط (?:الخبر|المقال|الموضوع) (?:ب|في )?(?:صحيفة|موقع) [^:\n]{1,40}:.*$")
+# The Saudi Press Agency's filing time, Makkah time, as the last line: «18:37 ت م» (365 articles).
+_FILING_TIME = re.compile(r"\s*\b\d{1,2}:\d{2}\s*ت\s*م$")
+
+
+def strip_source_leftovers(paragraphs: list[str]) -> list[str]:
+    """The body without a source's trailing footer (``_SOURCE_LINK_FOOTER``, ``_FILING_TIME``); a paragraph
+    left empty is dropped.
+
+    Only the last paragraph is looked at: the same words inside a story are the story's own.
+    """
+    if not paragraphs:
+        return paragraphs
+    last = _FILING_TIME.sub("", _SOURCE_LINK_FOOTER.sub("", paragraphs[-1])).strip()
+    return [*paragraphs[:-1], last] if last else paragraphs[:-1]

@@ -166,7 +166,8 @@ def build(raw: Any) -> list[ArticleRecord]:
 
     section, title = cleaning.section_from_title(_text(raw, "title", required=False))
     section = section or cleaning.section_from_url(url) or cleaning.GENERAL
-    paragraphs, lead_in = cleaning.strip_lead_in(cleaning.split_paragraphs(content), author)
+    paragraphs = cleaning.strip_source_leftovers(cleaning.split_paragraphs(content))
+    paragraphs, lead_in = cleaning.strip_lead_in(paragraphs, author)
     dateline, byline = cleaning.split_dateline_byline(author)
     if lead_in and not (dateline and byline):
         lead_dateline, lead_byline = cleaning.lead_in_dateline_byline(lead_in)

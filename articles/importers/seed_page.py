@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from django.utils import timezone
@@ -122,23 +122,20 @@ def _page(lines: list[str], now: datetime) -> list[ArticleRecord | BriefRecord]:
             publication=PUBLICATION,
             dateline=dateline,
             byline=byline,
-            published_at=None,  # the page has no date: keep an editor's date on re-import
-            default_published_at=now,
+            # The page has no date: stored undated (NULL), never the import time; an editor's date is kept on re-import.
+            published_at=None,
             lead=cleaning.truncate_words(body[0], 300),
             needs_review=True,
             related=[(related, None) for related in blocks["related"]],
-            warnings=[f"{title!r}: the page has no date; set to the import time, an editor must set the real date"],
+            warnings=[f"{title!r}: the page has no date; stored as undated, an editor must set the real date"],
         )
     )
-    for i, line in enumerate(blocks["coverage"]):
+    for line in blocks["coverage"]:
         region, bar, text = line.partition("|")
         region, text = (region.strip(), text.strip()) if bar else ("", line)
-        # The first line is the newest: one second apart keeps the page's order in the ticker.
-        records.append(BriefRecord(text=text, region=region, publication=PUBLICATION, published_at=now - i * _SECOND))
+        # The page gives no times: the briefs are stored without one (shown in page order, without a time).
+        records.append(BriefRecord(text=text, region=region, publication=PUBLICATION, published_at=None))
     return records
-
-
-_SECOND = timedelta(seconds=1)
 
 
 def _more_in_section(lines: list[str], section: SectionRef) -> Iterator[ArticleRecord]:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0002_index_queue'),
+        ('articles', '0003_reader'),
     ]
 
     operations = [

@@ -21,7 +21,7 @@ from hijridate import Gregorian
 
 from articles.images import lead_image
 from articles.models import Article, Brief, Section
-from articles.views import distinct_periods
+from articles.periods import distinct_periods
 
 register = template.Library()
 
@@ -149,9 +149,19 @@ def article_json_ld(context, article: Article) -> SafeString:
 
 
 @register.inclusion_tag("includes/ticker.html")
-def ticker() -> dict:
-    """The "التغطية الإخبارية" block: the latest live briefs."""
-    return {"briefs": list(Brief.objects.live()[:TICKER_SIZE])}
+def ticker(of: Article | date | datetime | None = None) -> dict:
+    """The "التغطية الإخبارية" block: briefs of the day of ``of`` (an article, or a day), else the latest live.
+
+    Beside an article the ticker holds the briefs of the article's own day; beside an undated article,
+    the briefs that have no time either (a captured page gives neither).
+    """
+    if of is None or of == "":
+        briefs = Brief.objects.live()
+    elif isinstance(of, Article):
+        briefs = Brief.objects.of_day(timezone.localdate(of.published_at) if of.published_at else None)
+    else:
+        briefs = Brief.objects.of_day(_local(of).date() if isinstance(of, datetime) else of)
+    return {"briefs": list(briefs[:TICKER_SIZE])}
 
 
 @register.inclusion_tag("includes/more_in_section.html")
@@ -160,7 +170,7 @@ def more_in_section(article: Article) -> dict:
     if not article.section_id:
         return {"section": None, "articles": []}
     articles = (
-        Article.objects.published()
+        Article.objects.dated()
         .in_section(article.section_id)
         .exclude(pk=article.pk)
         .for_listing()
@@ -181,5 +191,5 @@ def section_nav(context) -> dict:
 @register.inclusion_tag("includes/month_links.html")
 def month_links() -> dict:
     """Archive months with published articles, newest first, grouped by year."""
-    months = distinct_periods(Article.objects.published(), "published_at", "month", order="DESC")
+    months = distinct_periods(Article.objects.dated(), "published_at", "month", order="DESC")
     return {"years": [(year, list(items)) for year, items in groupby(months, key=lambda d: d.year)]}

@@ -198,3 +198,38 @@ def test_content_hash_ignores_whitespace_and_entities():
 def test_truncate_words():
     assert cleaning.truncate_words("قصير", 300) == "قصير"
     assert cleaning.truncate_words("كلمة " * 100, 20) == "كلمة كلمة كلمة كلمة…"
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "expected"),
+    [
+        # Its own line (alweeam, SaudiNewsNet 2015-08-09): dropped.
+        (
+            ["مجسمات حديقة المعالم تستقطب الزوار.", "رابط الخبر بصحيفة الوئام: بالصور.. مجسمات حديقة المعالم"],
+            ["مجسمات حديقة المعالم تستقطب الزوار."],
+        ),
+        # Glued to the end of the last paragraph: cut, the sentence kept.
+        (
+            [
+                "النفط يتراجع.",
+                "ويحل أجل استحقاق عقد أغسطس يوم الثلاثاء القادم. رابط الخبر بصحيفة الوئام: النفط يتراجع نحو 1 %",
+            ],
+            ["النفط يتراجع.", "ويحل أجل استحقاق عقد أغسطس يوم الثلاثاء القادم."],
+        ),
+        # Other wordings of the same footer.
+        (["نص.", "رابط المقال في موقع سبق: عنوان"], ["نص."]),
+        # Inside the story (not the last paragraph), the words are the story's own.
+        (["رابط الخبر بصحيفة الوئام: قال المحرر", "نص."], ["رابط الخبر بصحيفة الوئام: قال المحرر", "نص."]),
+        # A body that is only the footer becomes empty; an empty body stays empty.
+        (["رابط الخبر بصحيفة الوئام: عنوان"], []),
+        ([], []),
+        # The Saudi Press Agency's filing time (Makkah time) as the last line, or glued to it.
+        (["افتتح الأمير المعرض.", "18:37 ت م"], ["افتتح الأمير المعرض."]),
+        (["افتتح الأمير المعرض. 9:05 ت م"], ["افتتح الأمير المعرض."]),
+        # No footer: unchanged (a time inside the text stays).
+        (["رابط بين الخبرين واضح."], ["رابط بين الخبرين واضح."]),
+        (["تبدأ المباراة 18:37 ت م غدًا."], ["تبدأ المباراة 18:37 ت م غدًا."]),
+    ],
+)
+def test_strip_source_leftovers(paragraphs, expected):
+    assert cleaning.strip_source_leftovers(paragraphs) == expected

@@ -36,7 +36,6 @@ pytestmark = pytest.mark.django_db
 
 
 def test_main_page_fields(seed_main):
-    before = timezone.now()
     report = run_import([seed_main])
     assert (report.created, report.errors, report.skipped) == (2, [], 0)
     article = Article.objects.get(title=TITLE)
@@ -45,7 +44,10 @@ def test_main_page_fields(seed_main):
     assert (article.dateline, article.byline) == ("دمشق", "علي حسن")
     assert article.status == Article.Status.PUBLISHED
     assert article.needs_review is True
-    assert before <= article.published_at <= timezone.now()
+    # No date on the page: stored undated, not stamped with the import time; visible, but not dated.
+    assert article.published_at is None and article.is_published and article.is_undated
+    assert list(Article.objects.undated()) == [article]
+    assert article not in Article.objects.dated()
     assert article.source_url is None and len(article.content_hash) == 64
     paragraphs = list(article.paragraphs.all())
     assert len(paragraphs) == 6
@@ -56,7 +58,7 @@ def test_main_page_fields(seed_main):
     assert article.lead.startswith("قبل يوميْن") and len(article.lead) <= 301
     assert [link.title for link in article.related_links.all()] == RELATED
     assert [w.message for w in report.warnings] == [
-        f"{TITLE!r}: the page has no date; set to the import time, an editor must set the real date"
+        f"{TITLE!r}: the page has no date; stored as undated, an editor must set the real date"
     ]
 
 
@@ -68,9 +70,11 @@ def test_more_in_section_article_and_briefs(seed_main):
     assert more.section.name == "الخليج والعالم"
     assert more.publication.name == "العهد الإخباري"
     assert more.paragraphs.count() == 0
-    live = list(Brief.objects.live())
-    assert [(b.region, b.text) for b in live] == BRIEFS
-    assert {b.publication.name for b in live} == {"العهد الإخباري"}
+    # The page gives the briefs no time: none is invented, they keep the page's order.
+    assert list(Brief.objects.live()) == []
+    undated = list(Brief.objects.of_day(None))
+    assert [(b.region, b.text, b.published_at) for b in undated] == [(r, t, None) for r, t in BRIEFS]
+    assert {b.publication.name for b in undated} == {"العهد الإخباري"}
 
 
 def test_body_only_page_is_a_draft_with_derived_title_and_crosshead(seed_body_only):

@@ -46,6 +46,7 @@ def seed_article(db):
     )
     make_related(article, "بقائي: الحظر الجديد على إيران دليل على زيف ادّعاءات أميركا عن التفاوض", position=0)
     make_related(article, linked_target.title, target=linked_target, position=1)
-    make_brief(region="لبنان", text="بدء جلسة مجلس الوزراء")
-    make_brief(region="", text="بيان مهم للقوات المسلحة اليمنية بعد قليل")
+    # Briefs of the article's own day: the article page's ticker shows that day's briefs.
+    make_brief(region="لبنان", text="بدء جلسة مجلس الوزراء", published_at=aware(2015, 7, 21, 12, 0))
+    make_brief(region="", text="بيان مهم للقوات المسلحة اليمنية بعد قليل", published_at=aware(2015, 7, 21, 11, 30))
     return {"article": article, "section": section, "publication": publication, "target": linked_target, "older": older}

@@ -59,8 +59,9 @@ class TestHome:
             make_many(5, section=section)
         for _ in range(8):
             make_brief()
-        # section nav, latest, section blocks (one window query), ticker, month links
-        with django_assert_num_queries(5):
+        # section nav, latest, section blocks (one window query), on this day (first year, articles), ticker,
+        # month links
+        with django_assert_num_queries(7):
             assert client.get("/").status_code == 200
 
     def test_ticker_shows_eight_live_briefs(self, client):

@@ -25,7 +25,10 @@ def test_article_page_has_every_seed_block(client, seed_article):
     assert section_url == "/section/%D8%A7%D9%84%D8%AE%D9%84%D9%8A%D8%AC-%D9%88%D8%A7%D9%84%D8%B9%D8%A7%D9%84%D9%85/"
     assert f'<p class="article-section"><a href="{section_url}">الخليج والعالم</a></p>' in html
     assert '<h1 class="article-title">زيارة خاجي الأخيرة إلى سوريا.. تنسيقٌ دوري بين الحليفيْن</h1>' in html
-    assert '<span class="dateline">دمشق</span> - <span class="byline">علي حسن</span>' in html
+    author_url = "/author/%D8%B9%D9%84%D9%8A%20%D8%AD%D8%B3%D9%86/"
+    assert (
+        f'<span class="dateline">دمشق</span> - <span class="byline"><a href="{author_url}">علي حسن</a></span>' in html
+    )
     # Gregorian date with Arabic month name, Hijri date beside it.
     assert '<time datetime="2015-07-21T10:00:00+03:00">21 يوليو، 2015</time>' in html
     assert '<span class="hijri">الموافق 5 شوال 1436 هـ</span>' in html

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
+from articles.periods import distinct_periods
 from articles.templatetags.archive import ar_date, ar_datetime, hijri, more_in_section
-from articles.views import distinct_periods
 from tests.factories import make_article, make_section
 
 

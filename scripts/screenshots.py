@@ -1,12 +1,13 @@
-"""Take the README's screenshots from a running site: the home page and an article on a phone.
+"""Take the README's screenshots from a running site: home, search, advanced search, an article on a phone.
 
     .venv/bin/python scripts/screenshots.py http://127.0.0.1:8000    # a `make run` site
     .venv/bin/python scripts/screenshots.py URL --only home-1280       # one of them
 
 Drives Debian's chromium (/usr/bin/chromium, or $NEWSARCHIVE_CHROMIUM) through Playwright and writes
 docs/screenshots/<name>.png. The article is the first one the home page lists with a byline and body
-text, so the shot shows a real article (not a test fixture); a second shot shows its citation block. Search pages are
-shot by their own script. Exit status 1 when a page does not answer 200.
+text, so the shot shows a real article (not a test fixture); a second shot shows its citation block. The search
+shots ask the questions a reader types: a respelled name (with the results-over-time chart) and, on a phone, the
+filter panel open. Exit status 1 when a page does not answer 200.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 from playwright.sync_api import sync_playwright
 
@@ -54,12 +56,22 @@ def shoot(base: str, only: set[str]) -> int:
             "home-1280": (page, "/"),
             "home-375": (phone.new_page(), "/"),
             "publications-1280": (page, "/publication/"),
+            "search-1280": (desktop.new_page(), "/search/?q=%D8%A7%D9%84%D8%A7%D8%B3%D8%AA%D8%A7%D9%86%D9%87"),
+            "search-question-1280": (desktop.new_page(), "/search/?q=" + quote("متى ولد الملك سلمان؟")),
+            "advanced-search-1280": (desktop.new_page(), "/search/advanced/"),
         }
         failures = 0
         for name, (tab, url) in shots.items():
             if only and name not in only:
                 continue
             failures += _shot(tab, url, name)
+        if not only or "search-filters-375" in only:
+            tab = phone.new_page()
+            tab.goto("/search/?q=" + quote("الرياض"))
+            if tab.locator("details.search-filters summary, .search-filters summary").count():
+                tab.locator("details.search-filters summary, .search-filters summary").first.click()
+            tab.screenshot(path=str(OUT / "search-filters-375.png"))
+            print(OUT / "search-filters-375.png")
         if not only or only & {"article-375", "article-cite-375"}:
             article = first_article(desktop.new_page())
             tab = phone.new_page()

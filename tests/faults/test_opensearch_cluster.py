@@ -50,6 +50,7 @@ def cluster(*args: str, timeout: float = 300) -> str:
 
 
 def wait_for(condition, timeout: float, what: str) -> None:
+    """Wait for ``condition``; ``timeout`` only catches a hang (a busy 2-core CI machine is slow, not wrong)."""
     deadline = time.monotonic() + timeout
     pause = threading.Event()
     while not condition():
@@ -141,18 +142,18 @@ def test_one_node_killed_under_load(es_cluster):
     survivor = f"http://127.0.0.1:{9251 + victim % NODES}"  # another node's HTTP port
     started = time.monotonic()
     with Load(arts["astana"].pk) as load:
-        wait_for(lambda: load.since(started) >= 20 and load.saves_since(started) >= 2, 60, "load to start")
+        wait_for(lambda: load.since(started) >= 20 and load.saves_since(started) >= 2, 180, "load to start")
         killed = time.monotonic()
         cluster("kill-node", str(NODES), str(victim))
-        wait_for(lambda: health(survivor).get("number_of_nodes") == 2, 90, f"the cluster to drop {manager}")
-        wait_for(lambda: load.since(killed) >= 20 and load.saves_since(killed) >= 3, 90, "load on two nodes")
+        wait_for(lambda: health(survivor).get("number_of_nodes") == 2, 180, f"the cluster to drop {manager}")
+        wait_for(lambda: load.since(killed) >= 20 and load.saves_since(killed) >= 3, 180, "load on two nodes")
         answered_on_two = load.since(killed)
         restarted = time.monotonic()
         cluster("start-node", str(NODES), str(victim))
         green = health(survivor, wait_for_status="green", wait_for_nodes=NODES, timeout="60s")
         assert green.get("status") == "green" and not green.get("timed_out"), green
         back = time.monotonic()
-        wait_for(lambda: load.since(back) >= 20 and load.saves_since(back) >= 2, 60, "load after recovery")
+        wait_for(lambda: load.since(back) >= 20 and load.saves_since(back) >= 2, 180, "load after recovery")
     errors = [(at, what) for at, what in load.searches if what != "ok"]
     report = {
         "searches": len(load.searches),

@@ -18,7 +18,7 @@ from benchmarks import search_eval as se
 COMMENTARY_START = "<!-- commentary: hand-written, kept as is by benchmarks/search_report.py -->"
 COMMENTARY_END = "<!-- end of commentary -->"
 DEFAULT_COMMENTARY = "(none yet)"
-SYSTEM_ORDER = ("archive", "portable", "lucene", "haystack")
+SYSTEM_ORDER = ("archive", "portable", "lucene", "lucene_whoosh_idf", "haystack")
 CLASS_ORDER = (*se.PERTURBATIONS, "names_control", "names_tuning", "names_heldout", "synonym_drop", "long",
                "misspell", "questions")  # fmt: skip
 

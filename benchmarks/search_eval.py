@@ -850,6 +850,7 @@ def evaluate(system, items: list[Item], warmup: list[str]) -> dict:
     errors: dict[str, list] = defaultdict(list)
     refused: dict[str, list[int]] = defaultdict(list)
     misspell: list[list] = []
+    diagnosis: dict[int, list] = {}
     archive = isinstance(system, Archive)
     for item in items:
         n = len(ranks[item.cls])
@@ -864,6 +865,10 @@ def evaluate(system, items: list[Item], warmup: list[str]) -> dict:
         ranks[item.cls].append(rank)
         if archive and item.cls in ("long", "questions") and not system.page_accepts(item.text):
             refused[item.cls].append(n)
+        if archive and item.cls == "questions" and not 0 < rank <= 10 and system.last_outcome is not None:
+            # For reading the misses: how many matched, whether any-word fallback ran, what came first.
+            outcome = system.last_outcome
+            diagnosis[n] = [outcome.count, bool(getattr(outcome, "fallback", False)), ranked[:3]]
         if archive and item.cls == "misspell":
             outcome = system.last_outcome
             suggestion, corrected = _correction(outcome) if outcome is not None else (None, None)
@@ -879,6 +884,7 @@ def evaluate(system, items: list[Item], warmup: list[str]) -> dict:
     out = {"ranks": dict(ranks), "ms": dict(ms), "errors": dict(errors), "refused": dict(refused)}
     if archive:
         out["misspell"] = misspell
+        out["question_misses"] = diagnosis
     return out
 
 
@@ -964,6 +970,12 @@ def setup_django(workdir: Path) -> None:
     django.setup()
 
 
+def _titles(docs: list[Doc], wiki: list[Doc], systems: dict[str, dict]) -> dict[str, str]:
+    """Titles of the ARCD paragraphs and of the documents the archive put first on a missed question."""
+    shown = {k for run in systems.values() for _c, _f, top in run.get("question_misses", {}).values() for k in top}
+    return {d.key: d.title for d in docs if d.key in shown} | {d.key: d.title for d in wiki}
+
+
 def _load() -> str:
     return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
@@ -1044,7 +1056,7 @@ def main(argv: list[str] | None = None) -> int:
             "documents": {"news": len(news), "wikipedia": len(wiki)},
             "known_items": args.queries,
             "cutoff": CUTOFF,
-            "titles": {d.key: d.title for d in wiki},
+            "titles": _titles(docs, wiki, systems),
             "items": {cls: [[i.target, i.text, i.kind] for i in v] for cls, v in items_by_class.items()},
             "systems": systems,
         }

@@ -241,12 +241,17 @@ def render_misses(run: dict, limit: int = 25) -> list[str]:
     titles = run.get("titles", {})
     misses = [i for i, r in enumerate(ranks) if not 0 < r <= 10]
     out = ["", f"### Archive misses on the question set (first {min(limit, len(misses))} of {len(misses)})", ""]
+    diagnosis = run["systems"]["archive"].get("question_misses", {})
     rows = []
     for i in misses[:limit]:
         target, text, _qid = items[i]
+        count, fallback, top = diagnosis.get(str(i), diagnosis.get(i, [None, None, []]))
+        matched = "-" if count is None else f"{count}{' (any word)' if fallback else ''}"
+        first = titles.get(top[0], top[0]) if top else "-"
         rows.append([text.strip(), titles.get(target, target), str(ranks[i] or "-"),
-                     str(lucene[i] or "-") if lucene else ""])  # fmt: skip
-    out += _table(["question", "answering paragraph", "archive rank", "lucene rank"], rows, 2)
+                     str(lucene[i] or "-") if lucene else "", matched, first])  # fmt: skip
+    header = ["question", "answering paragraph", "archive rank", "lucene rank", "archive matches", "archive's first"]
+    out += _table(header, rows, 2)
     return out
 
 

@@ -50,6 +50,7 @@ import platform
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -1001,6 +1002,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from benchmarks import search_report
 
+    # A stopped run (kill) still removes its temporary directory: SIGTERM unwinds through ``finally``.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     workdir = Path(tempfile.mkdtemp(prefix="search-eval-"))
     (workdir / "data").mkdir()
     run_started, load_start = time.perf_counter(), _load()

@@ -9,8 +9,11 @@ hand-written text is the commentary between the markers below, which a re-render
 from __future__ import annotations
 
 import argparse
+import fcntl
+import hashlib
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 from benchmarks import search_eval as se
@@ -24,10 +27,15 @@ CLASS_ORDER = (*se.PERTURBATIONS, "names_control", "names_tuning", "names_heldou
 
 
 def save(payload: dict, path: Path) -> None:
-    """Store one run under its slot; the other slots' runs stay."""
-    runs = load(path)
-    runs[payload["slot"]] = payload
-    path.write_text(json.dumps({"runs": runs}, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    """Store one run under its slot; the other slots' runs stay (two runs may finish at the same time)."""
+    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:16]
+    lock_path = Path(tempfile.gettempdir()) / f"search-eval-{digest}.lock"
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        runs = load(path)
+        runs[payload["slot"]] = payload
+        text = json.dumps({"runs": runs}, ensure_ascii=False, separators=(",", ":")) + "\n"
+        path.write_text(text, encoding="utf-8")
 
 
 def load(path: Path | None) -> dict[str, dict]:

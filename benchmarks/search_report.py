@@ -288,14 +288,15 @@ def render(runs: dict[str, dict], before: dict[str, dict], commentary: str) -> s
         "Success@k: in the top k; MRR@10: mean of 1/rank, 0 beyond 10.",
         "",
     ]
-    out += _table(["class", "query"], [[c, se.CLASS_NOTES[c]] for c in CLASS_ORDER])
+    out += _table(["class", "query"], [[c, se.CLASS_NOTES[c]] for c in CLASS_ORDER], 2)
     out += [
         "",
         "Systems (same documents, title + body, same run): **archive** this project "
         "(`articles.search.query.run_search` on an index built by its backend); **portable** the path used with "
         "Elasticsearch/Solr (`articles.search.portable.run_search`), here on the archive's Whoosh index; "
         "**lucene** BM25 (k1=1.2, b=0.75) over Lucene's ArabicAnalyzer, i.e. Elasticsearch's `arabic` analyzer "
-        "(`benchmarks/lucene_arabic.py`), with a `match` (OR) query; **haystack** haystack 3.4's default Whoosh "
+        "(`benchmarks/lucene_arabic.py`), with a `match` (OR) query and Lucene's idf; **lucene_whoosh_idf** the same "
+        "scored with Whoosh's BM25F idf (this baseline before 1 Dec 2026); **haystack** haystack 3.4's default Whoosh "
         "setup (English stemming analyzer, AND of the words).",
         "",
         "Name groups: `NAME_VARIANTS` in `benchmarks/search_eval.py`. A `names` query is **tuning** when the two "

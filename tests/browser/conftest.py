@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.livesite import ADMIN, EDITOR, OUTPUT, REPO, Gunicorn, build_site
+from tests.browser.livesite import ADMIN, EDITOR, OUTPUT, REPO, Gunicorn, build_site, drop_site_database
 
 CHROMIUM = os.environ.get("NEWSARCHIVE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -53,9 +53,12 @@ class Site:
 @pytest.fixture(scope="session")
 def live_site(tmp_path_factory) -> Iterator[Site]:
     data_dir = tmp_path_factory.mktemp("browser-site")
-    build_site(data_dir, sample=200)
-    with Gunicorn(data_dir, workers=2) as server:
-        yield Site(url=server.url, data_dir=data_dir, server=server)
+    try:
+        build_site(data_dir, sample=200)
+        with Gunicorn(data_dir, workers=2) as server:
+            yield Site(url=server.url, data_dir=data_dir, server=server)
+    finally:
+        drop_site_database(data_dir)
 
 
 @pytest.fixture(scope="session")

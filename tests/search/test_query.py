@@ -17,6 +17,7 @@ from articles.search.query import (
     run_search,
 )
 from tests.factories import make_article, make_publication, make_section
+from tests.searchutil import flush_index
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,7 @@ def build():
 
 
 def search(q, **kw):
+    flush_index()
     return run_search(SearchParams(q=q, **kw))
 
 

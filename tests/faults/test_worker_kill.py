@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import threading
@@ -24,7 +25,7 @@ def test_killed_worker_is_replaced_and_requests_are_served(tmp_path):
             while not stop.is_set():
                 try:
                     results.append(get(server.url + QUERY, timeout=10)[0])
-                except OSError as exc:  # the request the dying worker was serving
+                except (OSError, http.client.HTTPException) as exc:  # the request the dying worker was serving
                     results.append(type(exc).__name__)
 
         clients = [threading.Thread(target=hammer) for _ in range(4)]

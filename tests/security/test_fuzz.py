@@ -3,6 +3,8 @@ Any exception in a view fails the test (the test client re-raises it)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -174,3 +176,10 @@ def test_bad_parameters_get_a_client_error_or_a_message(client, archive, params)
     if page.status_code == 200:
         # Not silently ignored: the page says what was wrong, in Arabic, and shows no results for it.
         assert page.context["form"].errors, params
+
+
+def test_hypothesis_is_derandomized_under_ci():
+    """tests/conftest.py: under CI the same examples every run (no database); locally, exploration."""
+    active = settings()
+    assert active.derandomize is bool(os.environ.get("CI"))
+    assert (active.database is None) is bool(os.environ.get("CI"))

@@ -9,6 +9,10 @@
 # libpq PG* variables for psql/pg_dump), runs the command, then stops the server and deletes the dir,
 # also on failure or Ctrl-C. The command's exit code is the script's exit code.
 #
+# The database user owns the cluster (initdb -U), so it may create databases: under pytest each live
+# test site (gunicorn, browser and fault tests; tests/browser/livesite.py) creates a database of its
+# own on this server and drops it afterwards, next to the in-process tests' $DB_NAME.
+#
 # PostgreSQL refuses to run as root: under root (CI) the server runs as PG_USER (default `postgres`,
 # else `nobody`), which owns the temp dir; the command itself still runs as the caller.
 #

@@ -1,4 +1,9 @@
-"""A private on-disk Whoosh index for one test, seen as a newly started worker would see it."""
+"""Search-index helpers for tests: a private on-disk index, and one way to ask "is it searchable now?".
+
+Every in-process check of what the index holds after a save goes through ``searchable`` /
+``search_pks``, which call ``flush_index()`` first: the one place to change if index updates stop
+being written synchronously at commit (a queue drained by a writer).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,29 @@ from haystack import connections
 
 from articles.search import analysis, variants
 from articles.search.backend import reset_searchers
+from articles.search.query import SearchParams, run_search
+
+
+def flush_index() -> None:
+    """Make every committed change visible to the next search.
+
+    Today index updates are written synchronously when the transaction commits
+    (``transaction.on_commit`` in articles/search/indexing.py), so there is nothing to wait for; the
+    hook exists so that tests keep one entry point if indexing becomes asynchronous (then: drain the
+    queue here).
+    """
+
+
+def search_pks(q: str, **params) -> list[int]:
+    """Primary keys of the hits of ``q`` on the real search path, in rank order, after ``flush_index()``."""
+    flush_index()
+    return [hit.pk for hit in run_search(SearchParams(q=q, **params)).hits]
+
+
+def searchable(word: str, pk: int | None = None) -> bool:
+    """Whether a search for ``word`` finds the article ``pk`` (or anything when ``pk`` is None)."""
+    found = search_pks(word)
+    return bool(found) if pk is None else pk in found
 
 
 def fresh_backend() -> None:

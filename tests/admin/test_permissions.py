@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import Article, Section
+from articles.models import Article, Brief, Paragraph, RelatedLink, Section, VariantSet
 from articles.signals import EDITORS_GROUP
-from tests.factories import make_article, make_section
+from tests.factories import make_article, make_brief, make_publication, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +119,90 @@ def test_csrf_is_enforced(superuser):
     assert response.status_code == 403
     assert b"CSRF" in response.content
     assert not Section.objects.filter(name="قسم بلا رمز").exists()
+
+
+# --- What an editor may not delete ------------------------------------------------------------------
+
+
+def test_editor_cannot_delete_paragraphs_or_related_links_inline(editor_client):
+    article = make_article(paragraphs=["الفقرة الأولى", "الفقرة الثانية"])
+    link = RelatedLink.objects.create(source=article, title="خبر مرتبط", position=0)
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    html = editor_client.get(change).content.decode()
+    # No delete checkbox on either inline's rows.
+    assert 'name="paragraphs-0-DELETE"' not in html and 'name="related_links-0-DELETE"' not in html
+    paragraphs = list(article.paragraphs.order_by("position"))
+    data = {
+        "title": article.title,
+        "status": article.status,
+        "section": str(article.section_id),
+        "publication": str(article.publication_id),
+        "published_at_0": "2015-07-21",
+        "published_at_1": "10:00:00",
+        "paragraphs-TOTAL_FORMS": "2",
+        "paragraphs-INITIAL_FORMS": "2",
+        "related_links-TOTAL_FORMS": "1",
+        "related_links-INITIAL_FORMS": "1",
+        "related_links-0-id": str(link.pk),
+        "related_links-0-source": str(article.pk),
+        "related_links-0-position": "0",
+        "related_links-0-title": link.title,
+        "related_links-0-DELETE": "on",
+    }
+    for i, paragraph in enumerate(paragraphs):
+        data.update(
+            {
+                f"paragraphs-{i}-id": str(paragraph.pk),
+                f"paragraphs-{i}-article": str(article.pk),
+                f"paragraphs-{i}-position": str(paragraph.position),
+                f"paragraphs-{i}-kind": paragraph.kind,
+                f"paragraphs-{i}-text": paragraph.text,
+                f"paragraphs-{i}-DELETE": "on",
+            }
+        )
+    response = editor_client.post(change, data)
+    assert response.status_code == 302  # saved: the DELETE fields are not part of an editor's form
+    assert list(article.paragraphs.order_by("position").values_list("text", flat=True)) == [
+        "الفقرة الأولى",
+        "الفقرة الثانية",
+    ]
+    assert RelatedLink.objects.filter(pk=link.pk).exists()
+    # Nor through the models' own admin URLs, had they any.
+    assert editor_client.post(f"/admin/articles/paragraph/{paragraphs[0].pk}/delete/", {"post": "yes"}).status_code in (
+        403,
+        404,
+    )
+    assert Paragraph.objects.filter(pk=paragraphs[0].pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("model", "make"),
+    [
+        ("publication", lambda: make_publication()),
+        ("brief", lambda: make_brief()),
+        ("variantset", lambda: VariantSet.objects.create(canonical="بوتين", variants="بوتن")),
+        ("section", lambda: make_section()),
+    ],
+)
+def test_editor_cannot_delete_publications_briefs_variant_sets_sections(editor_client, model, make):
+    obj = make()
+    delete = reverse(f"admin:articles_{model}_delete", args=[obj.pk])
+    assert editor_client.get(delete).status_code == 403
+    assert editor_client.post(delete, {"post": "yes"}).status_code == 403
+    changelist = reverse(f"admin:articles_{model}_changelist")
+    response = editor_client.post(
+        changelist, {"action": "delete_selected", "post": "yes", "_selected_action": [obj.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+    # delete_selected is these changelists' only action: for an editor there is no action menu at all.
+    assert editor_client.get(changelist).context["action_form"] is None
+    change = reverse(f"admin:articles_{model}_change", args=[obj.pk])
+    assert 'class="deletelink"' not in editor_client.get(change).content.decode()
+
+
+def test_superuser_can_delete_what_editors_cannot(superuser_client):
+    brief = make_brief()
+    response = superuser_client.post(reverse("admin:articles_brief_delete", args=[brief.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Brief.objects.filter(pk=brief.pk).exists()

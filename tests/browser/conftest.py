@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.livesite import ADMIN, EDITOR, OUTPUT, REPO, Gunicorn, build_site
+from tests.browser.livesite import ADMIN, EDITOR, OUTPUT, REPO, Gunicorn, build_site, drop_site_database
+from tests.waiting import DEFAULT_TIMEOUT as WAIT_TIMEOUT
 
 CHROMIUM = os.environ.get("NEWSARCHIVE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -53,9 +54,12 @@ class Site:
 @pytest.fixture(scope="session")
 def live_site(tmp_path_factory) -> Iterator[Site]:
     data_dir = tmp_path_factory.mktemp("browser-site")
-    build_site(data_dir, sample=200)
-    with Gunicorn(data_dir, workers=2) as server:
-        yield Site(url=server.url, data_dir=data_dir, server=server)
+    try:
+        build_site(data_dir, sample=200)
+        with Gunicorn(data_dir, workers=2) as server:
+            yield Site(url=server.url, data_dir=data_dir, server=server)
+    finally:
+        drop_site_database(data_dir)
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +82,9 @@ def _open_page(browser, viewport: dict, base_url: str, **options):
     context = browser.new_context(viewport=viewport, locale="ar", base_url=base_url, **options)
     context.add_init_script(RECORD_CSP_VIOLATIONS)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    # A deadline against hangs, not a speed goal: on a loaded 2-core machine an admin page with its
+    # scripts can take more than Playwright's usual 10 s to go network-idle (page times: benchmarks/).
+    page.set_default_timeout(WAIT_TIMEOUT * 1000)
     log = PageLog()
     page.on("console", lambda msg: msg.type == "error" and log.console_errors.append(msg.text))
     page.on("pageerror", lambda exc: log.page_errors.append(str(exc)))

@@ -7,20 +7,31 @@ Everything runs in subprocesses with the *real* settings module (``newsarchive.s
 temporary ``NEWSARCHIVE_DATA_DIR``, so the site under test is configured exactly as in production
 (DEBUG off, WhiteNoise over collected static files, SQLite in WAL mode, the Whoosh index on disk),
 not as the in-process ``tests.settings``.
+
+Database: SQLite in the data dir, except in the PostgreSQL pass (``scripts/with-postgres.sh`` sets
+``DATABASE_URL``): then each site gets a PostgreSQL database of its own on that server, created when
+the site is first configured and dropped by ``drop_site_database`` (the test fixtures do it), so
+gunicorn, browser and fault tests run on PostgreSQL too without sharing the in-process tests' database.
+
+Ports: gunicorn is handed a socket this process bound to port 0 and keeps listening on
+(``--bind fd://N``), so no other process can take the port between choosing and binding it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
+import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+
+from tests.waiting import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = REPO / ".venv" / "bin" / "python"
@@ -44,17 +55,97 @@ XSS_PARAGRAPHS = [
 PAGED_SECTION = "منوعات"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def listening_socket(host: str = "127.0.0.1") -> socket.socket:
+    """A TCP socket bound to a port the OS chose and already listening, inheritable by a child process."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
 
 
-def site_env(data_dir: Path, **extra: str) -> dict[str, str]:
-    """The environment of a production-like process on ``data_dir`` (no DEBUG, real settings)."""
-    # Each site is self-contained in its data dir (SQLite there): under the PostgreSQL CI pass,
-    # DATABASE_URL names the database the in-process tests use, which a site must not share.
+# --- Database of a site ---------------------------------------------------------------------------
+
+# The PostgreSQL server of the PostgreSQL pass (the in-process tests' database on it); None: SQLite.
+POSTGRES_URL = os.environ.get("DATABASE_URL", "") if os.environ.get("DATABASE_URL", "").startswith("postgres") else ""
+_site_databases: dict[str, str] = {}  # data dir -> database name, created and not yet dropped
+
+
+def _admin_connection():
+    import dj_database_url
+    import psycopg
+
+    conf = dj_database_url.parse(POSTGRES_URL)
+    return psycopg.connect(
+        dbname=conf["NAME"],
+        user=conf.get("USER") or None,
+        password=conf.get("PASSWORD") or None,
+        host=conf.get("HOST") or None,
+        port=conf.get("PORT") or None,
+        autocommit=True,
+    )
+
+
+def site_database_url(data_dir: Path) -> str | None:
+    """The PostgreSQL URL of ``data_dir``'s own database (created on first call); None outside the PG pass."""
+    if not POSTGRES_URL:
+        return None
+    key = str(Path(data_dir).resolve())
+    name = _site_databases.get(key)
+    if name is None:
+        name = "site_" + hashlib.sha256(key.encode()).hexdigest()[:16]
+        with _admin_connection() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        _site_databases[key] = name
+    parts = urllib.parse.urlsplit(POSTGRES_URL)
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def drop_site_database(data_dir: Path) -> None:
+    """Drop ``data_dir``'s PostgreSQL database if one was created (no-op on SQLite); closes its connections."""
+    name = _site_databases.pop(str(Path(data_dir).resolve()), None)
+    if name:
+        with _admin_connection() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def site_databases() -> set[str]:
+    """Data dirs whose PostgreSQL database exists now (for fixtures that drop what a test created)."""
+    return set(_site_databases)
+
+
+def site_sql(data_dir: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    """Run one read-only SQL statement on the site's database (SQLite file or its PostgreSQL database).
+
+    Portable SQL only; ``%s`` placeholders are rewritten to ``?`` for SQLite. An SQLite file that does
+    not exist yet, or tables not created yet, raise as the driver does.
+    """
+    url = site_database_url(data_dir)
+    if url is None:
+        import sqlite3
+
+        path = Path(data_dir) / "archive.sqlite3"
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=20) as db:
+            return db.execute(sql.replace("%s", "?") if params else sql, params).fetchall()
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute(sql, params or None).fetchall()  # no params: a literal % stays itself
+
+
+def site_env(data_dir: Path, sqlite: bool = False, **extra: str) -> dict[str, str]:
+    """The environment of a production-like process on ``data_dir`` (no DEBUG, real settings).
+
+    The database is the site's own: SQLite in ``data_dir``, or in the PostgreSQL pass a PostgreSQL
+    database of its own (never the in-process tests' one); ``sqlite=True`` keeps SQLite regardless,
+    for tests of SQLite itself.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSARCHIVE_", "PG")) and k != "DATABASE_URL"}
+    database_url = None if sqlite else site_database_url(data_dir)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     env.update(
         DJANGO_SETTINGS_MODULE=SERVER_SETTINGS,
         NEWSARCHIVE_DATA_DIR=str(data_dir),
@@ -134,16 +225,9 @@ def build_site(data_dir: Path, sample: int = 200, env: dict[str, str] | None = N
     manage(data_dir, "collectstatic", "--noinput", "-v0", env=env)
 
 
-def wait_for(predicate, timeout: float = 30, interval: float = 0.05, message: str = "condition"):
-    """Poll ``predicate`` until it returns a true value (returned) or ``timeout`` passes (AssertionError)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{message}: not true within {timeout} s")
-        time.sleep(interval)
+def wait_for(predicate, timeout: float = 60, interval: float = 0.05, message: str = "condition"):
+    """``tests.waiting.wait_until`` under the name the index-writer helpers use."""
+    return wait_until(predicate, timeout=timeout, message=message, interval=interval)
 
 
 class Indexer:
@@ -208,13 +292,13 @@ class Indexer:
 
 @dataclass
 class Gunicorn:
-    """The real gunicorn on a free loopback port, with the index writer beside it (``indexer=False``:
+    """The real gunicorn on a port the OS chose, with the index writer beside it (``indexer=False``:
     without); ``with Gunicorn(...) as server:`` waits until both run."""
 
     data_dir: Path
     workers: int = 2
     env: dict[str, str] | None = None
-    port: int = field(default_factory=free_port)
+    port: int = 0  # known once started: the port of the socket handed to gunicorn
     proc: subprocess.Popen | None = None
     indexer: Indexer | bool | None = True
 
@@ -226,41 +310,58 @@ class Gunicorn:
     def log_path(self) -> Path:
         return self.data_dir / "gunicorn.log"
 
-    def start(self, timeout: float = 30) -> Gunicorn:
+    def start(self, timeout: float = 60) -> Gunicorn:
         env = dict(self.env or site_env(self.data_dir))
         if self.indexer is True:
             self.indexer = Indexer(self.data_dir, env).start(timeout)
         env.setdefault("NEWSARCHIVE_WORKERS", str(self.workers))
         self._log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [
-                str(GUNICORN),
-                "newsarchive.wsgi",
-                "-c",
-                "newsarchive/gunicorn.conf.py",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        # gunicorn listens on our socket (fd://): the port is held from the moment the OS chose it.
+        with listening_socket() as sock:
+            self.port = sock.getsockname()[1]
+            self.proc = subprocess.Popen(
+                [
+                    str(GUNICORN),
+                    "newsarchive.wsgi",
+                    "-c",
+                    "newsarchive/gunicorn.conf.py",
+                    "--bind",
+                    f"fd://{sock.fileno()}",
+                    "--workers",
+                    str(self.workers),
+                ],
+                cwd=REPO,
+                env=env,
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
+                pass_fds=(sock.fileno(),),
+            )
+
+        def answering() -> bool:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.proc.returncode}:\n{self.log()}")
             try:
                 with urllib.request.urlopen(self.url + "/", timeout=5) as response:
-                    if response.status == 200 and len(self.worker_pids()) == self.workers:
-                        return self
+                    return response.status == 200 and len(self.worker_pids()) == self.workers
             except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"gunicorn did not answer within {timeout}s:\n{self.log()}")
+                return False
+
+        try:
+            wait_until(answering, timeout=timeout, message=lambda: f"gunicorn did not answer:\n{self.log()}")
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def wait_for_workers(self, count: int | None = None, without: int | None = None, timeout: float = 60) -> list[int]:
+        """Wait until the master has ``count`` workers (default: as started), none of them ``without``."""
+        count = self.workers if count is None else count
+
+        def ready() -> list[int] | None:
+            pids = self.worker_pids()
+            return pids if len(pids) == count and without not in pids else None
+
+        return wait_until(ready, timeout=timeout, message=lambda: f"workers now {self.worker_pids()}:\n{self.log()}")
 
     def worker_pids(self) -> list[int]:
         """Pids of the workers (children of the master), from /proc."""

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import signal
-import sqlite3
 import subprocess
-import time
 import zipfile
 
 import pytest
 
-from tests.browser.livesite import CORPUS, PYTHON, REPO, manage, site_env
+from tests.browser.livesite import CORPUS, PYTHON, REPO, manage, site_env, site_sql
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.corpus
 
@@ -19,12 +18,8 @@ pytestmark = pytest.mark.corpus
 FILES = [CORPUS / name for name in ("2015-08-09.zip", "2015-08-01.zip")]
 
 
-def article_count(db_path) -> int:
-    try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5) as db:
-            return db.execute("SELECT COUNT(*) FROM articles_article").fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0
+def article_count(data_dir) -> int:
+    return site_sql(data_dir, "SELECT COUNT(*) FROM articles_article")[0][0]
 
 
 def source_records() -> dict[str, dict]:
@@ -40,7 +35,6 @@ def source_records() -> dict[str, dict]:
 
 def test_interrupted_import_resumes_without_duplicates(tmp_path):
     manage(tmp_path, "migrate", "--noinput", "-v0")
-    db_path = tmp_path / "archive.sqlite3"
     files = [str(p) for p in FILES]
     records = source_records()
     with zipfile.ZipFile(FILES[0]) as archive:
@@ -53,31 +47,30 @@ def test_interrupted_import_resumes_without_duplicates(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 180
-    while proc.poll() is None and time.monotonic() < deadline and article_count(db_path) == 0:
-        time.sleep(0.05)
-    time.sleep(0.5)  # into the second file
+    # The first file's articles appear all at once, when its transaction commits; the importer is then
+    # on the second file, whose transaction the kill interrupts.
+    wait_until(lambda: proc.poll() is not None or article_count(tmp_path) > 0, timeout=300, message="no commit")
     assert proc.poll() is None, "the import finished before it could be interrupted"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    partial = article_count(db_path)
+    partial = article_count(tmp_path)
     assert 0 < partial < len(records)
 
     result = manage(tmp_path, "import_articles", *files)
     assert " 0 errors" in result.stdout + result.stderr
 
-    with sqlite3.connect(db_path) as db:
-        total, distinct, null_urls = db.execute(
-            "SELECT COUNT(*), COUNT(DISTINCT source_url), SUM(source_url IS NULL) FROM articles_article"
-        ).fetchone()
-        empty = [
-            u
-            for (u,) in db.execute(
-                "SELECT a.source_url FROM articles_article a WHERE NOT EXISTS "
-                "(SELECT 1 FROM articles_paragraph p WHERE p.article_id = a.id)"
-            )
-        ]
-        urls = {u for (u,) in db.execute("SELECT source_url FROM articles_article")}
+    total, distinct, null_urls = site_sql(
+        tmp_path, "SELECT COUNT(*), COUNT(DISTINCT source_url), COUNT(*) - COUNT(source_url) FROM articles_article"
+    )[0]
+    empty = [
+        u
+        for (u,) in site_sql(
+            tmp_path,
+            "SELECT a.source_url FROM articles_article a WHERE NOT EXISTS "
+            "(SELECT 1 FROM articles_paragraph p WHERE p.article_id = a.id)",
+        )
+    ]
+    urls = {u for (u,) in site_sql(tmp_path, "SELECT source_url FROM articles_article")}
     assert (total, null_urls) == (distinct, 0)
     # Everything of the first file (committed before the kill) and of the second (re-run) is there,
     # except records with neither title nor body, which the importer skips.

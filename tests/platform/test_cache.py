@@ -1,26 +1,31 @@
 """Page cache, its invalidation on edits, and conditional GET (articles/cache.py).
 
-The pages are the real ones (home, article, feeds) behind the real middleware stack, with the
-page cache and ``ConditionalGetMiddleware`` inserted where the settings will put them.
+The pages are the real ones (home, article, feeds) behind the real middleware stack: ``MIDDLEWARE``
+exactly as newsarchive/settings.py orders it (tests/settings.py leaves it alone, which a test below
+checks), with only the page cache's lifetime turned on (the in-process suite runs with it at 0).
+Invalidation across processes through the shared file cache runs on a real gunicorn at the end.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
-import time
+import urllib.parse
 import uuid
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
+from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
+import newsarchive.settings as real_settings
 from articles.cache import (
     LastModifiedMixin,
     PageCacheMiddleware,
@@ -28,26 +33,27 @@ from articles.cache import (
     cache_config_from_url,
     current_version,
 )
-from articles.models import Paragraph
+from articles.models import Article, Brief, Paragraph, Publication, RelatedLink, VariantSet
 from articles.views import ArticleDetailView
-from tests.factories import make_article, make_brief
+from tests.browser.livesite import Gunicorn, build_site, get, manage, site_env
+from tests.factories import make_article, make_brief, make_publication, make_related
+from tests.waiting import wait_until
 
 CONDITIONAL = "django.middleware.http.ConditionalGetMiddleware"
 PAGE_CACHE = "articles.cache.PageCacheMiddleware"
 
 
-def with_page_cache(middleware: list[str]) -> list[str]:
-    """The MIDDLEWARE the settings should have: conditional GET outside, page cache after auth."""
-    result = [m for m in middleware if m not in (CONDITIONAL, PAGE_CACHE)]
-    result.insert(result.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, CONDITIONAL)
-    result.insert(result.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1, PAGE_CACHE)
-    return result
+def test_the_tests_run_the_real_middleware_order():
+    assert django_settings.MIDDLEWARE == real_settings.MIDDLEWARE
+    order = real_settings.MIDDLEWARE
+    # Conditional GET outside the page cache (304s for hits too); the page cache after authentication.
+    assert order.index(CONDITIONAL) < order.index(PAGE_CACHE)
+    assert order.index("django.contrib.auth.middleware.AuthenticationMiddleware") < order.index(PAGE_CACHE)
 
 
 @pytest.fixture
 def cached_site(settings):
     settings.CACHES = {"default": cache_config_from_url(f"locmem://{uuid.uuid4().hex}", settings.DATA_DIR)}
-    settings.MIDDLEWARE = with_page_cache(settings.MIDDLEWARE)
     settings.PAGE_CACHE_SECONDS = 300
     return Client()
 
@@ -248,10 +254,7 @@ def redis_url(tmp_path):
         stdout=subprocess.DEVNULL,
     )
     try:
-        for _ in range(100):
-            if socket.exists():
-                break
-            time.sleep(0.05)
+        wait_until(socket.exists, message="redis-server did not create its socket")
         yield f"unix://{socket}?db=0"
     finally:
         process.terminate()
@@ -260,7 +263,6 @@ def redis_url(tmp_path):
 
 def test_page_cache_on_redis(settings, redis_url, article, django_capture_on_commit_callbacks):
     settings.CACHES = {"default": cache_config_from_url(redis_url, settings.DATA_DIR)}
-    settings.MIDDLEWARE = with_page_cache(settings.MIDDLEWARE)
     settings.PAGE_CACHE_SECONDS = 300
     client = Client()
     url = article.get_absolute_url()
@@ -272,3 +274,141 @@ def test_page_cache_on_redis(settings, redis_url, article, django_capture_on_com
     response = client.get(url)
     assert response["X-Page-Cache"] == "miss"
     assert "عنوان جديد على ريدس" in response.content.decode()
+
+
+# --- Invalidation by every kind of content change -------------------------------------------------
+
+
+def cached(client: Client, url: str) -> str:
+    """Fetch ``url`` until it is served from the cache; return the page."""
+    response = client.get(url)
+    if response["X-Page-Cache"] == "miss":
+        response = client.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    return response.content.decode()
+
+
+def fresh(client: Client, url: str) -> str:
+    """Fetch ``url`` expecting the cache to have been invalidated; return the page."""
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    return response.content.decode()
+
+
+def test_publication_rename_and_delete_invalidate(cached_site, article, django_capture_on_commit_callbacks):
+    url = article.get_absolute_url()
+    publication = article.publication
+    assert publication.name in cached(cached_site, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        publication.name = "صحيفة بعنوان جديد"
+        publication.save()
+    assert "صحيفة بعنوان جديد" in fresh(cached_site, url)
+    # Publications with articles are protected; one without goes, and its cached page with it.
+    empty = make_publication(name="صحيفة متوقفة")
+    assert "صحيفة متوقفة" in cached(cached_site, empty.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        Publication.objects.get(pk=empty.pk).delete()
+    assert cached_site.get(empty.get_absolute_url()).status_code == 404
+
+
+def test_related_link_add_edit_delete_invalidate(cached_site, article, django_capture_on_commit_callbacks):
+    url = article.get_absolute_url()
+    cached(cached_site, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        link = make_related(article, "قمة الرياض للتعاون")
+    assert "قمة الرياض للتعاون" in fresh(cached_site, url)
+    cached(cached_site, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        link.title = "قمة جدة للتعاون"
+        link.save()
+    html = fresh(cached_site, url)
+    assert "قمة جدة للتعاون" in html and "قمة الرياض للتعاون" not in html
+    cached(cached_site, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        RelatedLink.objects.get(pk=link.pk).delete()
+    assert "قمة جدة للتعاون" not in fresh(cached_site, url)
+
+
+def test_variant_set_change_and_delete_invalidate(cached_site, article, index_dir, django_capture_on_commit_callbacks):
+    # Search results depend on the spelling sets: any change retires the cached pages.
+    call_command("build_index", procs=1, verbosity=0)
+    url = "/search/?" + urllib.parse.urlencode({"q": "أستانا"})
+    assert "تبحث التهدئة" in cached(cached_site, url)  # the title, its matched word marked
+    with django_capture_on_commit_callbacks(execute=True):
+        row = VariantSet.objects.create(canonical="أستانا", variants="أستانة")
+    fresh(cached_site, url)
+    cached(cached_site, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        row.variants = "أستانة\nآستانة"
+        row.save()
+    fresh(cached_site, url)
+    cached(cached_site, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        VariantSet.objects.get(pk=row.pk).delete()
+    fresh(cached_site, url)
+
+
+def test_deletes_invalidate(cached_site, article, django_capture_on_commit_callbacks):
+    other = make_article(title="خبر سيحذف من الأرشيف", publication=make_publication())
+    with django_capture_on_commit_callbacks(execute=True):
+        brief = make_brief(region="لبنان", text="خبر عاجل سيحذف")
+    assert "خبر سيحذف من الأرشيف" in cached(cached_site, "/")
+    assert "خبر عاجل سيحذف" in cached(cached_site, "/")
+    with django_capture_on_commit_callbacks(execute=True):
+        Brief.objects.get(pk=brief.pk).delete()
+    assert "خبر عاجل سيحذف" not in fresh(cached_site, "/")
+    cached(cached_site, "/")
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.get(pk=other.pk).delete()
+    assert "خبر سيحذف من الأرشيف" not in fresh(cached_site, "/")
+    assert cached_site.get(other.get_absolute_url()).status_code == 404
+    url = article.get_absolute_url()
+    assert "بدأت في أستانا اليوم محادثات جديدة." in cached(cached_site, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        Paragraph.objects.filter(article=article).delete()
+    assert "بدأت في أستانا اليوم محادثات جديدة." not in fresh(cached_site, url)
+
+
+# --- Across processes, through the file cache -------------------------------------------------------
+
+RENAME = """
+from articles.models import Article
+article = Article.objects.get(title="خبر للتخزين المؤقت")
+article.title = "خبر للتخزين المؤقت بعد التعديل"
+article.save()
+"""
+
+ADD_ARTICLE = """
+from django.utils import timezone
+from articles.models import Article, Paragraph
+article = Article.objects.create(title="خبر للتخزين المؤقت", status="published", published_at=timezone.now())
+Paragraph.objects.create(article=article, position=0, text="نص الخبر قبل التعديل.")
+print("URL=" + article.get_absolute_url())
+"""
+
+
+def test_an_edit_in_one_process_retires_pages_cached_by_the_workers(tmp_path):
+    """Two gunicorn workers and a third process (the editor's) share the file cache in the data dir."""
+    env = site_env(tmp_path, NEWSARCHIVE_PAGE_CACHE_SECONDS="300")  # the default file cache
+    build_site(tmp_path, sample=0, content=False, env=env)
+    url = manage(tmp_path, "shell", "-c", ADD_ARTICLE, env=env).stdout.split("URL=")[1].strip()
+
+    def fetch(path: str) -> tuple[str, str]:
+        import urllib.request
+
+        with urllib.request.urlopen(server.url + path, timeout=10) as response:
+            return response.headers.get("X-Page-Cache", ""), response.read().decode()
+
+    with Gunicorn(tmp_path, workers=2, env=env) as server:
+        assert len(server.worker_pids()) == 2
+        assert get(server.url + url)[0] == 200
+        # Whichever worker answers, the page now comes from the shared cache (one connection a request).
+        answers = [fetch(url) for _ in range(20)]
+        assert {state for state, _ in answers} == {"hit"}
+        assert all("خبر للتخزين المؤقت" in html for _, html in answers)
+
+        manage(tmp_path, "shell", "-c", RENAME, env=env)  # another process: not a worker
+        answers = [fetch(url) for _ in range(20)]
+        assert answers[0][0] == "miss"
+        assert all("خبر للتخزين المؤقت بعد التعديل" in html for _, html in answers)
+        assert {state for state, _ in answers[1:]} == {"hit"}

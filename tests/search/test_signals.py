@@ -7,12 +7,13 @@ from articles.models import Article, Paragraph, RelatedLink, Section
 from articles.search import indexing
 from articles.search.query import SearchParams, run_search
 from tests.factories import make_article
+from tests.searchutil import flush_index, search_pks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def found(q):
-    return [h.pk for h in run_search(SearchParams(q=q)).hits]
+    return search_pks(q)
 
 
 def test_paragraphs_saved_after_the_article_are_indexed_at_commit(search_index):
@@ -60,6 +61,7 @@ def test_renamed_section_updates_stored_names(search_index):
     article.save()
     section.name = "أخبار محلية"
     section.save()
+    flush_index()
     hit = run_search(SearchParams(q="محلي")).hits[0]
     assert hit.section_name == "أخبار محلية"
 

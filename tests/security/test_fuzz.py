@@ -1,9 +1,9 @@
-"""Property tests: whatever a client sends, the search page, the API and the browse pages never fail (5xx)
-and answer in bounded time. Any exception in a view fails the test (the test client re-raises it)."""
+"""Property tests: whatever a client sends, the search page, the API and the browse pages never fail (5xx).
+Any exception in a view fails the test (the test client re-raises it)."""
 
 from __future__ import annotations
 
-import time
+import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -99,43 +99,34 @@ PARAMS = st.fixed_dictionaries(
 )
 FUZZ = settings(
     max_examples=120,
-    deadline=None,  # time is asserted per request below, with a bound that tolerates a busy CI machine
+    # No time limit here: how fast a hostile query is answered is measured in benchmarks/, not asserted.
+    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-LIMIT_SECONDS = 2.0
-
-
-def timed_get(client, path, params=None):
-    started = time.monotonic()
-    response = client.get(path, params or {})
-    return response, time.monotonic() - started
 
 
 @FUZZ
 @given(params=PARAMS)
 def test_search_page_never_fails(client, archive, params):
-    response, elapsed = timed_get(client, "/search/", params)
+    response = client.get("/search/", params)
     assert response.status_code in (200, 400, 404), (params, response.status_code)
-    assert elapsed < LIMIT_SECONDS, (params, elapsed)
 
 
 @FUZZ
 @given(params=PARAMS)
 def test_search_api_never_fails(client, archive, params):
-    response, elapsed = timed_get(client, "/api/search/", params)
+    response = client.get("/api/search/", params)
     assert response.status_code in (200, 400, 404), (params, response.status_code)
     assert response["Content-Type"].startswith("application/json")
     response.json()  # always a JSON body, errors included
-    assert elapsed < LIMIT_SECONDS, (params, elapsed)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(page=NUMBERISH)
 def test_browse_pagination_never_fails(client, archive, page):
     for path in ("/section/gulf/", "/archive/", "/2015/", "/2015/7/", "/2015/7/21/"):
-        response, elapsed = timed_get(client, path, {"page": page})
+        response = client.get(path, {"page": page})
         assert response.status_code in (200, 404), (path, page, response.status_code)
-        assert elapsed < LIMIT_SECONDS
 
 
 @pytest.mark.parametrize(
@@ -185,3 +176,10 @@ def test_bad_parameters_get_a_client_error_or_a_message(client, archive, params)
     if page.status_code == 200:
         # Not silently ignored: the page says what was wrong, in Arabic, and shows no results for it.
         assert page.context["form"].errors, params
+
+
+def test_hypothesis_is_derandomized_under_ci():
+    """tests/conftest.py: under CI the same examples every run (no database); locally, exploration."""
+    active = settings()
+    assert active.derandomize is bool(os.environ.get("CI"))
+    assert (active.database is None) is bool(os.environ.get("CI"))

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from articles.feeds import FEED_SIZE
-from articles.models import Article
+from articles.models import Article, Section
 from articles.sitemaps import ArticleSitemap
 from tests.factories import make_article, make_section
 
@@ -15,6 +15,12 @@ pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def published_titles(seed_article) -> list[str]:
+    """The fixture's published articles (all in its section), newest first: what every feed lists."""
+    articles = [seed_article[k] for k in ("article", "target", "older")]
+    return [a.title for a in sorted(articles, key=lambda a: a.published_at, reverse=True)]
 
 
 def test_rss_feed(client, seed_article, django_assert_num_queries):
@@ -66,7 +72,7 @@ def test_atom_feed(client, seed_article):
     assert root.tag == f"{ATOM}feed"
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "ar"
     entries = root.findall(f"{ATOM}entry")
-    assert len(entries) == 3
+    assert [e.findtext(f"{ATOM}title") for e in entries] == published_titles(seed_article)
     assert entries[2].findtext(f"{ATOM}published") == "2015-07-21T07:00:00+00:00"
     assert entries[2].findtext(f"{ATOM}author/{ATOM}name") == "علي حسن"
 
@@ -79,10 +85,10 @@ def test_section_feeds(client, seed_article):
     channel = ET.fromstring(rss.content).find("channel")
     assert channel.findtext("title") == "أرشيف الأخبار: الخليج والعالم"
     assert channel.findtext("language") == "ar"
-    assert len(channel.findall("item")) == 3
+    assert [i.findtext("title") for i in channel.findall("item")] == published_titles(seed_article)
     atom = ET.fromstring(client.get(f"/feeds/section/{section.slug}/atom/").content)
     assert atom.findtext(f"{ATOM}subtitle") == "أحدث المقالات المنشورة في قسم الخليج والعالم."
-    assert len(atom.findall(f"{ATOM}entry")) == 3
+    assert [e.findtext(f"{ATOM}title") for e in atom.findall(f"{ATOM}entry")] == published_titles(seed_article)
     assert client.get("/feeds/section/لا-يوجد/rss/").status_code == 404
 
 
@@ -99,11 +105,18 @@ def test_sitemap_index_and_sitemaps(client, seed_article, django_assert_num_quer
     urls = ET.fromstring(response.content).findall(f"{SITEMAP}url")
     article = seed_article["article"]
     entries = {u.findtext(f"{SITEMAP}loc"): u.findtext(f"{SITEMAP}lastmod") for u in urls}
-    assert len(entries) == 3
+    assert set(entries) == {f"http://testserver{a.get_absolute_url()}" for a in Article.objects.published()}
+    assert set(entries) == {
+        f"http://testserver{seed_article[k].get_absolute_url()}" for k in ("article", "target", "older")
+    }
     assert entries[f"http://testserver{article.get_absolute_url()}"] == timezone.localdate(article.modified).isoformat()
 
     sections = ET.fromstring(client.get("/sitemap-sections.xml").content).findall(f"{SITEMAP}url")
-    assert len(sections) == 3  # the seed section, the draft's own section, "فارغ"
+    # Every section, even one without published articles: the seed's, the draft's own, "فارغ".
+    assert {u.findtext(f"{SITEMAP}loc") for u in sections} == {
+        f"http://testserver{s.get_absolute_url()}" for s in Section.objects.all()
+    }
+    assert Section.objects.count() == 3
 
 
 def test_articles_sitemap_is_paginated_with_article_urls(client, monkeypatch, django_assert_num_queries):

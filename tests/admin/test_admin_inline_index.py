@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import body_text
 from articles.models import Article, Paragraph, RelatedLink
 from tests.admin.test_article_admin import CHANGELIST, article_post_data
 from tests.factories import make_article, make_related
@@ -37,7 +38,7 @@ def indexed(index_dir):
 
 
 def change_form(article: Article, paragraphs: list[dict], links: list[dict]) -> dict:
-    """The change form as the browser posts it: the article's fields plus both inline formsets.
+    """The change form as the browser posts it: the article's fields, the body text and the links formset.
 
     ``paragraphs`` / ``links``: one dict per row (``id`` for an existing row, ``DELETE`` to delete it).
     """
@@ -52,7 +53,10 @@ def change_form(article: Article, paragraphs: list[dict], links: list[dict]) -> 
         dateline="",
         byline="",
     )
-    for prefix, rows, parent in (("paragraphs", paragraphs, "article"), ("related_links", links, "source")):
+    # The body is one text in the admin (articles/body_text.py): the kept rows, in order.
+    kept = sorted((row for row in paragraphs if not row.get("DELETE")), key=lambda row: row["position"])
+    data["body"] = body_text.to_text([(row["kind"], row["text"]) for row in kept])
+    for prefix, rows, parent in (("related_links", links, "source"),):
         data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
         data[f"{prefix}-INITIAL_FORMS"] = str(sum(1 for row in rows if "id" in row))
         for i, row in enumerate(rows):

@@ -121,7 +121,6 @@ def test_the_document_with_every_word_comes_first(docs, q):
     assert found(docs, q) <= WHEAT | RICE
 
 
-@pytest.mark.xfail(strict=True, reason="needs +word operator")
 def test_plus_makes_a_word_required(docs):
     # السكر is optional, القمح required: every document with القمح, the one with both first; السكر alone is out.
     pks = search_pks("السكر +القمح")

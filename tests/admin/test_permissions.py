@@ -129,7 +129,7 @@ def test_editor_cannot_delete_paragraphs_or_related_links_inline(editor_client):
     link = RelatedLink.objects.create(source=article, title="خبر مرتبط", position=0)
     change = reverse("admin:articles_article_change", args=[article.pk])
     html = editor_client.get(change).content.decode()
-    # No delete checkbox on either inline's rows.
+    # No delete checkbox on the related links' rows (and no paragraph rows at all: one body text).
     assert 'name="paragraphs-0-DELETE"' not in html and 'name="related_links-0-DELETE"' not in html
     paragraphs = list(article.paragraphs.order_by("position"))
     data = {
@@ -139,6 +139,8 @@ def test_editor_cannot_delete_paragraphs_or_related_links_inline(editor_client):
         "publication": str(article.publication_id),
         "published_at_0": "2015-07-21",
         "published_at_1": "10:00:00",
+        # The body is one text (editors remove a paragraph by deleting its text): the same two here.
+        "body": "الفقرة الأولى\n\nالفقرة الثانية",
         "paragraphs-TOTAL_FORMS": "2",
         "paragraphs-INITIAL_FORMS": "2",
         "related_links-TOTAL_FORMS": "1",

@@ -30,7 +30,7 @@ from django.db import transaction
 from articles.search.backend import SearchUnavailable
 from articles.search.query import SearchParams, run_search
 from articles.search.views import UNAVAILABLE_MESSAGE
-from tests.factories import make_article
+from tests.factories import make_article, make_publication, make_section
 from tests.live_engine import es_connection, es_request
 from tests.search.test_query import make_corpus
 
@@ -87,6 +87,7 @@ class Load:
 
     def __init__(self, expected_pk: int):
         self.expected = [expected_pk]
+        self.section, self.publication = make_section(name="محليات المحرر"), make_publication(name="صحيفة المحرر")
         self.stop = threading.Event()
         self.searches: list[tuple[float, str]] = []  # (time, "ok" | "wrong" | error repr)
         self.saved: list[tuple[float, int]] = []
@@ -104,11 +105,20 @@ class Load:
 
     def edit(self) -> None:
         n = 0
+        # The editor's section and publication exist before the readers start: the test database is
+        # SQLite in memory with a shared cache, where an INSERT into a table other threads are reading
+        # (the facets read section and publication names) fails with "database table is locked".
+        section, publication = self.section, self.publication
         while not self.stop.is_set():
             n += 1
             began = time.monotonic()
             with transaction.atomic():  # indexed at commit, with the retries of haystack_writes
-                article = make_article(title=f"محفوظ رقم {n}", paragraphs=["نص حفظه المحرر أثناء العطل."])
+                article = make_article(
+                    title=f"محفوظ رقم {n}",
+                    paragraphs=["نص حفظه المحرر أثناء العطل."],
+                    section=section,
+                    publication=publication,
+                )
             self.saved.append((time.monotonic(), article.pk))
             self.save_seconds.append(time.monotonic() - began)
             self.stop.wait(1.0)

@@ -114,7 +114,15 @@ def export(out: IO[str]) -> int:
             out.write(_dump(article_line(by_pk[pk])))
             count += 1
     briefs = Brief.objects.select_related("publication")
-    for brief in sorted(briefs, key=lambda b: (_when(b.published_at) or "", b.region, b.text)):
+
+    # Dated briefs by time (then region, text); undated ones keep their page order, which an import
+    # recreates as their primary-key order, so a restored ticker reads as the original did.
+    def order(brief: Brief) -> tuple:
+        if brief.published_at is None:
+            return ("", "", "", brief.pk)
+        return (_when(brief.published_at), brief.region, brief.text)
+
+    for brief in sorted(briefs, key=order):
         out.write(
             _dump(
                 {

@@ -1,5 +1,6 @@
 """The data dir holds the SQLite database (sessions, password hashes) and the secret key: nobody else may read them.
 
+The data dir's SQLite database even in the PostgreSQL pass (these are modes of SQLite's files).
 Checked on a fresh data dir under the usual umask 022 (which alone would make every new file world-readable),
 and on an existing one left open by an older version.
 """
@@ -8,7 +9,7 @@ import os
 import stat
 from contextlib import contextmanager
 
-from tests.browser.livesite import manage
+from tests.browser.livesite import manage, site_env
 
 
 @contextmanager
@@ -31,9 +32,15 @@ def modes(data_dir) -> dict[str, int]:
 def test_a_fresh_data_dir_is_private_after_migrate(tmp_path):
     data_dir = tmp_path / "data"
     with umask(0o022):
-        manage(data_dir, "migrate", "--noinput", "-v0")
+        manage(data_dir, "migrate", "--noinput", "-v0", env=site_env(data_dir, sqlite=True))
         # A second process opens the database in WAL mode: its -wal and -shm files take the database's mode.
-        manage(data_dir, "shell", "-c", "from django.contrib.auth.models import User; User.objects.count()")
+        manage(
+            data_dir,
+            "shell",
+            "-c",
+            "from django.contrib.auth.models import User; User.objects.count()",
+            env=site_env(data_dir, sqlite=True),
+        )
     found = modes(data_dir)
     assert found.pop("") == 0o750
     assert found["archive.sqlite3"] == 0o600 and found["secret_key"] == 0o600
@@ -43,12 +50,12 @@ def test_a_fresh_data_dir_is_private_after_migrate(tmp_path):
 def test_an_existing_world_readable_data_dir_is_closed(tmp_path):
     data_dir = tmp_path / "data"
     with umask(0o022):
-        manage(data_dir, "migrate", "--noinput", "-v0")
+        manage(data_dir, "migrate", "--noinput", "-v0", env=site_env(data_dir, sqlite=True))
     data_dir.chmod(0o755)
     for name in ["archive.sqlite3", "secret_key"]:
         (data_dir / name).chmod(0o644)
     with umask(0o022):
-        manage(data_dir, "check")
+        manage(data_dir, "check", env=site_env(data_dir, sqlite=True))
     found = modes(data_dir)
     assert found.pop("") == 0o750
     assert set(found.values()) == {0o600}, found

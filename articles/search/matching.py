@@ -1,8 +1,9 @@
-"""Matching and ranking straight from a Whoosh searcher's segments (query.run_search's fast path).
+"""Matching straight from a Whoosh searcher's segments (query.run_search's fast path).
 
 - ``matching_docs``: the documents a query matches, unscored, from posting lists and set operations;
-  counts and facets need nothing more.
-- ``top_docs``: the best ``limit`` of them, as Whoosh would score them, scoring only candidates.
+  filters need nothing more.
+- ``_postings`` / ``_lengths``: a term's raw postings and a field's lengths per segment, which
+  ``ranking.py`` scores in bulk.
 - ``facet_counts``: counts of a sortable column's values over a matched set.
 
 Segments never change once written, so what is read from one (column values, field lengths) is
@@ -11,7 +12,6 @@ cached by segment id and survives a searcher being reopened after a save.
 
 from __future__ import annotations
 
-import heapq
 import threading
 from collections import Counter
 
@@ -104,82 +104,6 @@ def _term_docs(searcher, fieldname: str, text, cache: dict | None = None) -> set
     return out
 
 
-def _scoring_terms(query, out: list) -> bool:
-    """Collect (field, text, boost) of the terms that add to the score; False for other shapes."""
-    if query is wq.NullQuery:
-        return True
-    kind = type(query)
-    if kind is wq.Term:
-        out.append((query.fieldname, query.text, query.boost))
-        return True
-    if kind in (wq.Or, wq.And) and query.boost == 1.0:
-        return all(_scoring_terms(sub, out) for sub in query.subqueries)
-    if kind is wq.AndNot and query.boost == 1.0:
-        return _scoring_terms(query.a, out)  # excluded words add nothing
-    return False
-
-
-def top_docs(searcher, query, docs: set[int], limit: int, cache: dict | None = None) -> list[tuple[float, int]] | None:
-    """The ``limit`` best of ``docs`` for ``query``: [(score, docnum)], best first, ties by docnum.
-
-    Whoosh's result for the same query, without running its matcher tree over every match: each
-    term's postings are scored on their own (BM25F, as Whoosh does), the per-document sums pick the
-    candidates, and only those are scored exactly by Whoosh's matcher (skip_to each candidate). The
-    sums differ from Whoosh's by float rounding only, far inside the margin. None when the query
-    holds something other than terms, Or, And and AndNot (the caller lets Whoosh collect).
-    """
-    terms: list = []
-    if not docs or not _scoring_terms(query, terms):
-        return None
-    weighting = searcher.weighting
-    approx = dict.fromkeys(docs, 0.0)
-    get = approx.get
-    for sub, offset in searcher.leaf_searchers():
-        reader = sub.reader()
-        for fieldname, text, boost in terms:
-            field = searcher.schema[fieldname] if fieldname in searcher.schema else None
-            if field is None or not field.scorable:
-                continue
-            btext = field.to_bytes(text) if isinstance(text, str) else text
-            if (fieldname, btext) not in reader:
-                continue
-            scorer = weighting.scorer(sub, fieldname, btext)
-            score_of = getattr(scorer, "_score", None)
-            if score_of is None or getattr(scorer, "dfl", None) is None:
-                return None
-            lengths = _lengths(reader, fieldname)
-            ids, weights = _postings(reader, fieldname, btext, cache)  # deleted ones are not in ``docs``
-            for local, weight in zip(ids, weights, strict=True):
-                current = get(local + offset)
-                if current is not None:
-                    approx[local + offset] = current + boost * score_of(weight, lengths[local] or 0)
-    if len(approx) > limit:
-        lowest = heapq.nlargest(limit, approx.values())[-1]
-        floor = lowest - 1e-6 * max(1.0, abs(lowest))
-        candidates = sorted(docnum for docnum, score in approx.items() if score >= floor)
-    else:
-        candidates = sorted(approx)
-    exact: list[tuple[float, int]] = []
-    context = searcher.context()
-    for sub, offset in searcher.leaf_searchers():
-        end = offset + sub.doc_count_all()
-        local = [d - offset for d in candidates if offset <= d < end]
-        if not local:
-            continue
-        matcher = query.matcher(sub, context)
-        for docnum in local:
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == docnum:
-                exact.append((matcher.score(), docnum + offset))
-    exact.sort(key=lambda item: (-item[0], item[1]))
-    return exact[:limit]
-
-
 _segment_lengths: dict[tuple[str, str], list] = {}
 
 
@@ -205,7 +129,7 @@ def _lengths(leaf, fieldname: str) -> list:
 
 
 class ScoredDoc:
-    """A top_docs() result in the shape of a Whoosh Hit (``score``, ``fields()``)."""
+    """A ranked result in the shape of a Whoosh Hit (``score``, ``fields()``)."""
 
     __slots__ = ("searcher", "docnum", "score")
 

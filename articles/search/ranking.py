@@ -273,16 +273,8 @@ def proximity(searcher, clauses: list[tuple[list[str], float]], docs: list[int],
                 btext = field.to_bytes(text)
                 if (fieldname, btext) not in leaf:
                     continue
-                matcher = leaf.postings(fieldname, btext)
-                for docnum in local:
-                    if not matcher.is_active():
-                        break
-                    if matcher.id() < docnum:
-                        matcher.skip_to(docnum)
-                        if not matcher.is_active():
-                            break
-                    if matcher.id() == docnum:
-                        found.setdefault(docnum + offset, []).extend((p, index) for p in matcher.value_as("positions"))
+                for docnum, at in _positions(leaf, fieldname, btext, local).items():
+                    found.setdefault(docnum + offset, []).extend((p, index) for p in at)
     weights = [idf for _terms, idf in clauses]
     out: dict[int, float] = {}
     for docnum, positions in found.items():
@@ -339,24 +331,28 @@ def phrase_docs(
         positions: list[dict[int, list[int]]] = []
         for text in terms:
             btext = field.to_bytes(text)
-            by_doc: dict[int, list[int]] = {}
-            if (fieldname, btext) in leaf:
-                matcher = leaf.postings(fieldname, btext)
-                for docnum in local:
-                    if not matcher.is_active():
-                        break
-                    if matcher.id() < docnum:
-                        matcher.skip_to(docnum)
-                        if not matcher.is_active():
-                            break
-                    if matcher.id() == docnum:
-                        by_doc[docnum] = matcher.value_as("positions")
-            positions.append(by_doc)
+            positions.append(_positions(leaf, fieldname, btext, local) if (fieldname, btext) in leaf else {})
         for docnum in local:
             lists = [p.get(docnum) for p in positions]
             if all(lists) and _in_order(lists, slop):
                 found[docnum + offset] = True
     return found, complete
+
+
+def _positions(leaf, fieldname: str, btext: bytes, local: list[int]) -> dict[int, list[int]]:
+    """{local doc number: positions of the term} for the ascending ``local`` documents that have it."""
+    out: dict[int, list[int]] = {}
+    matcher = leaf.postings(fieldname, btext)
+    for docnum in local:
+        if not matcher.is_active():
+            break
+        if matcher.id() < docnum:
+            matcher.skip_to(docnum)
+            if not matcher.is_active():
+                break
+        if matcher.id() == docnum:
+            out[docnum] = matcher.value_as("positions")
+    return out
 
 
 def _in_order(lists: list[list[int]], slop: int) -> bool:

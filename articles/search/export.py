@@ -40,8 +40,6 @@ from articles.search.views import UNAVAILABLE_MESSAGE
 
 logger = logging.getLogger("articles.search")
 
-# Results per engine call: the most run_search gives in one page.
-EXPORT_PAGE_SIZE = 100
 CSV_COLUMNS = [
     "id",
     "url",
@@ -146,7 +144,7 @@ class SearchExportView(View):
             return text_error(API_MESSAGES["empty"], 400)
         limit = max(1, int(settings.SEARCH_EXPORT_MAX_ROWS))
         # The file starts at the first result, whatever page the reader was on.
-        params = replace(form.params(), page=1, page_size=EXPORT_PAGE_SIZE)
+        params = replace(form.params(), page=1, page_size=settings.SEARCH_MAX_PAGE_SIZE)  # the most one call gives
         try:
             first = run_search(params)
         except SearchInputError as exc:

@@ -497,8 +497,8 @@ class _Search:
     def closer_first(self, ranked: ranking.Ranked, plan: planning.Plan, limit: int) -> list[tuple[float, int]]:
         """The best ``limit`` with a bonus for query words standing close together (best candidates only)."""
         if len(plan.clauses) < 2 or not self.deadline.left():
-            return ranked.top
-        head = ranking.top_of(ranked.scores, ranked.matched, max(limit, ranking.PROXIMITY_CANDIDATES))
+            return ranked.top[:limit]
+        head = ranked.top  # ranked with room for the proximity candidates (run)
         doc_count = self.searcher.doc_count()
         clauses = [(sorted(c.exact), ranking.idf(c.df, doc_count)) for c in plan.clauses]
         close = ranking.proximity(self.searcher, clauses, [d for _s, d in head])
@@ -527,7 +527,9 @@ class _Search:
             self.matcher.stems.update(clause.stems)
         page, page_size = outcome.page, outcome.page_size
         limit = page * page_size
-        ranked = ranking.rank(self.searcher, clauses, limit, restrict=restrict, excluded=self.excluded())
+        # One top-k pass serves both the page and the proximity re-ranking of the best candidates.
+        head = max(limit, ranking.PROXIMITY_CANDIDATES)
+        ranked = ranking.rank(self.searcher, clauses, head, restrict=restrict, excluded=self.excluded())
         docs = ranked.matched
         counted = sum(1 for c in clauses if c.counts)
         outcome.all_count = ranked.all_words

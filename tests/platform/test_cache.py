@@ -35,7 +35,7 @@ from articles.cache import (
 )
 from articles.models import Article, Brief, Paragraph, Publication, RelatedLink, VariantSet
 from articles.views import ArticleDetailView
-from tests.browser.livesite import Gunicorn, build_site, get, manage, site_env
+from tests.browser.livesite import Gunicorn, build_site, get, manage, site_env, site_sql, wait_for
 from tests.factories import make_article, make_brief, make_publication, make_related
 from tests.waiting import wait_until
 
@@ -399,8 +399,17 @@ def test_an_edit_in_one_process_retires_pages_cached_by_the_workers(tmp_path):
         with urllib.request.urlopen(server.url + path, timeout=10) as response:
             return response.headers.get("X-Page-Cache", ""), response.read().decode()
 
+    def queue_applied() -> None:
+        # The index writer retires cached pages after each pass: let it apply the edit's task first.
+        wait_for(
+            lambda: site_sql(tmp_path, "SELECT COUNT(*) FROM articles_indextask")[0][0] == 0,
+            timeout=120,
+            message="the index writer emptied the queue",
+        )
+
     with Gunicorn(tmp_path, workers=2, env=env) as server:
         assert len(server.worker_pids()) == 2
+        queue_applied()
         assert get(server.url + url)[0] == 200
         # Whichever worker answers, the page now comes from the shared cache (one connection a request).
         answers = [fetch(url) for _ in range(20)]
@@ -408,6 +417,7 @@ def test_an_edit_in_one_process_retires_pages_cached_by_the_workers(tmp_path):
         assert all("خبر للتخزين المؤقت" in html for _, html in answers)
 
         manage(tmp_path, "shell", "-c", RENAME, env=env)  # another process: not a worker
+        queue_applied()
         answers = [fetch(url) for _ in range(20)]
         assert answers[0][0] == "miss"
         assert all("خبر للتخزين المؤقت بعد التعديل" in html for _, html in answers)
